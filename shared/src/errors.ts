@@ -16,7 +16,13 @@ export type CairnErrorCode =
   | 'wrong-phrase' // recovery phrase is valid but does not open this blob
   | 'bad-account-id' // not a canonical UUID
   | 'low-order-point' // X25519 produced the all-zero shared secret
-  | 'bad-signature'; // Ed25519 signature did not verify
+  | 'bad-signature' // Ed25519 signature did not verify
+  | 'bad-pairing-code' // pairing code: not 12 Crockford base32 characters
+  | 'bad-pairing-message' // pairing message: wrong shape, field size or label
+  | 'pairing-tampered' // pairing: a MAC, commitment or QR check failed — someone in the middle
+  | 'pairing-expired' // pairing offer past its expiry
+  | 'pairing-burned' // pairing offer or state already used, aborted or past its failure limit
+  | 'kem-failed'; // ML-KEM-768: malformed encapsulation key or ciphertext
 
 export class CairnError extends Error {
   override readonly name = 'CairnError';

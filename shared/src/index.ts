@@ -7,6 +7,13 @@ export * from './errors.js';
 export * from './bytes.js';
 export { sha256, hmacSha256, hkdf, hkdfExtract, hkdfExpand } from './kdf.js';
 export {
+  aeadEncrypt,
+  aeadDecrypt,
+  AEAD_KEY_BYTES,
+  AEAD_NONCE_BYTES,
+  AEAD_TAG_BYTES,
+} from './aead.js';
+export {
   RECORD_VERSION,
   RECORD_OVERHEAD,
   KEY_BYTES,
@@ -27,3 +34,5 @@ export { pad, unpad, paddedLength } from './padding.js';
 export * from './recovery.js';
 export * from './identity.js';
 export * from './uuid.js';
+export * from './pairing/index.js';
+export * from './protocol/index.js';

@@ -17,8 +17,8 @@
  */
 import { concat, randomBytes, utf8 } from './bytes.js';
 import { CairnError, attempt, type Result } from './errors.js';
+import { aeadDecrypt, aeadEncrypt } from './aead.js';
 import { hkdf, hmacSha256 } from './kdf.js';
-import { sodium } from './sodium.js';
 
 export const RECORD_VERSION = 0x01;
 export const KEY_BYTES = 32;
@@ -60,14 +60,7 @@ export function sealWithRecordKey(
   checkLength('K_record', kRecord, KEY_BYTES);
   checkLength('stream_id', stream, STREAM_ID_BYTES);
   checkLength('nonce', nonce, NONCE_BYTES);
-  const s = sodium();
-  const sealed = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
-    plaintext,
-    aadFor(stream),
-    null,
-    nonce,
-    kRecord,
-  );
+  const sealed = aeadEncrypt(kRecord, nonce, plaintext, aadFor(stream));
   const out = new Uint8Array(1 + NONCE_BYTES + sealed.length);
   out[0] = RECORD_VERSION;
   out.set(nonce, 1);
@@ -93,21 +86,8 @@ export function openWithRecordKey(
   }
   const nonce = record.subarray(1, 1 + NONCE_BYTES);
   const sealed = record.subarray(1 + NONCE_BYTES);
-  try {
-    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      sealed,
-      aadFor(stream),
-      nonce,
-      kRecord,
-    );
-  } catch {
-    // libsodium signals a bad tag by throwing; that is the only way decrypt fails here.
-    throw new CairnError(
-      'authentication-failed',
-      'record failed authentication (wrong key, wrong stream or tampered)',
-    );
-  }
+  // Lengths are checked above, so the only failure left is `authentication-failed`.
+  return aeadDecrypt(kRecord, nonce, sealed, aadFor(stream));
 }
 
 export function sealRecord(

@@ -14,11 +14,11 @@
  */
 import { entropyToMnemonic, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { aeadDecrypt, aeadEncrypt } from './aead.js';
 import { concat, randomBytes } from './bytes.js';
 import { CairnError } from './errors.js';
 import { hkdf } from './kdf.js';
 import { KEY_BYTES, NONCE_BYTES, RECORD_VERSION, TAG_BYTES } from './record.js';
-import { sodium } from './sodium.js';
 import { bytesToUuid, uuidToBytes } from './uuid.js';
 
 export const RECOVERY_BLOB_BYTES = 1 + NONCE_BYTES + KEY_BYTES + 16 + TAG_BYTES; // 89
@@ -58,9 +58,14 @@ export interface RecoveryKeys {
   kWrap: Uint8Array;
 }
 
-export function recoveryKeys(phrase: string): RecoveryKeys {
+/** The 64-byte BIP-39 seed of a 12-word phrase (empty passphrase); checks the phrase first. */
+export function recoverySeed(phrase: string): Uint8Array {
   checkPhrase(phrase);
-  const seed = mnemonicToSeedSync(normalizePhrase(phrase), '');
+  return mnemonicToSeedSync(normalizePhrase(phrase), '');
+}
+
+export function recoveryKeys(phrase: string): RecoveryKeys {
+  const seed = recoverySeed(phrase);
   return {
     recoveryId: hkdf(seed, 'recovery-id-v1', 32),
     kWrap: hkdf(seed, 'recovery-wrap-v1', 32),
@@ -77,13 +82,7 @@ export function sealRecoveryBlobWithKeys(
   if (kMaster.length !== KEY_BYTES) throw new CairnError('bad-length', 'K_master must be 32 bytes');
   if (nonce.length !== NONCE_BYTES) throw new CairnError('bad-length', 'nonce must be 24 bytes');
   const aad = concat(Uint8Array.of(RECORD_VERSION), keys.recoveryId);
-  const sealed = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(
-    concat(kMaster, uuidToBytes(accountId)),
-    aad,
-    null,
-    nonce,
-    keys.kWrap,
-  );
+  const sealed = aeadEncrypt(keys.kWrap, nonce, concat(kMaster, uuidToBytes(accountId)), aad);
   return concat(Uint8Array.of(RECORD_VERSION), nonce, sealed);
 }
 
@@ -110,15 +109,18 @@ export function openRecoveryBlobWithKeys(
     throw new CairnError('bad-version', 'unknown recovery blob version');
   let opened: Uint8Array;
   try {
-    opened = sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
+    opened = aeadDecrypt(
+      keys.kWrap,
+      blob.subarray(1, 1 + NONCE_BYTES),
       blob.subarray(1 + NONCE_BYTES),
       concat(Uint8Array.of(RECORD_VERSION), keys.recoveryId),
-      blob.subarray(1, 1 + NONCE_BYTES),
-      keys.kWrap,
     );
-  } catch {
-    throw new CairnError('wrong-phrase', 'this phrase does not open the backup');
+  } catch (e) {
+    // The blob's length is checked above, so this is the tag: a phrase that is not this blob's.
+    if (e instanceof CairnError && e.code === 'authentication-failed') {
+      throw new CairnError('wrong-phrase', 'this phrase does not open the backup');
+    }
+    throw e;
   }
   return {
     kMaster: opened.slice(0, KEY_BYTES),
