@@ -1,0 +1,159 @@
+/**
+ * Cairn's domain: pure TypeScript over the five Automerge documents
+ * (DESIGN §2). No DOM, crypto, storage, network, clock or randomness: the
+ * caller passes ids, `now` (ms), today's date and a SHA-256 function.
+ *
+ * How the app uses it:
+ *
+ *   // create (first launch) — every device starts from the same genesis
+ *   let obs = initialDocument('observations');            // or Automerge.load(bytes)
+ *   // edit
+ *   const before = obs;
+ *   obs = ensureObservationMonths(obs, [monthOf(date)]);   // buckets of new months/years
+ *   obs = Automerge.change(obs, (d) => { checkIn(d, input, sha256Hex); });
+ *   persist(Automerge.getChanges(before, obs));            // not only getLastLocalChange
+ *   // read (plain values for React)
+ *   agendaFor(templates, obs, today, timeZone, sha256Hex);
+ *   // receive
+ *   obs = applyChangesBatch(obs, changes);                 // one call per batch
+ *
+ * Strings inside the documents are Automerge ImmutableStrings; always read
+ * through the readers here (listHabits, observationsOn, …), which return
+ * plain values.
+ *
+ * Do not initialise Automerge's WASM here: the app entry does that.
+ */
+
+export type { LocalDate, MonthKey } from './dates';
+export {
+  addDays,
+  daysBetween,
+  eachDay,
+  isLocalDate,
+  isoWeek,
+  isTimeZone,
+  monthOf,
+  monthsBetween,
+  parseLocalDate,
+  parseTimeZone,
+  startOfWeek,
+  todayIn,
+  weekday,
+} from './dates';
+
+export type { DomainError, DomainErrorCode, Result } from './result';
+
+export * from './types';
+
+export {
+  GENESIS_ACTOR,
+  ensureObservationMonths,
+  ensureOneOffMonths,
+  genesis,
+  genesisChange,
+  initialDocument,
+  str,
+  yearActor,
+  yearChange,
+} from './documents';
+
+export { OBSERVATION_ID_HEX_LENGTH, observationId, observationIdInput } from './ids';
+
+export { effectiveTimeZone, isOnboarded, onboard, readProfile, updateProfile } from './profile';
+export type { ProfilePatch } from './profile';
+
+export {
+  addCategory,
+  deleteCategory,
+  getCategory,
+  listCategories,
+  readCategory,
+  updateCategory,
+} from './categories';
+export type { CategoryInput, CategoryPatch } from './categories';
+
+export {
+  addHabit,
+  archiveHabit,
+  clearCategory,
+  deleteHabit,
+  getHabit,
+  listHabits,
+  readHabit,
+  updateHabit,
+} from './habits';
+export type { HabitInput, HabitPatch } from './habits';
+
+export {
+  allObservations,
+  checkIn,
+  deleteObservationsOf,
+  getObservation,
+  hasObservation,
+  indexObservations,
+  monthsOf,
+  observationsBetween,
+  observationsOn,
+  undoCheckIn,
+} from './checkins';
+export type { CheckInInput, ObservationIndex } from './checkins';
+
+export {
+  addOneOff,
+  allOneOffs,
+  deleteOneOff,
+  getOneOff,
+  oneOffsBetween,
+  oneOffsOn,
+  toggleOneOff,
+  updateOneOff,
+} from './oneoffs';
+export type { OneOffInput, OneOffPatch } from './oneoffs';
+
+export { isScheduledOn, isValidCron, scheduledDays, validateCron } from './schedule';
+export {
+  DAILY_CRON,
+  WEEKDAYS_CRON,
+  WEEKDAY_LONG,
+  WEEKDAY_SHORT,
+  WEEK_ORDER,
+  cronToPick,
+  describeSchedule,
+  listPhrase,
+  ordinal,
+  pickToCron,
+} from './picker';
+export type { SchedulePick, Weekday } from './picker';
+
+export { MATERIALISE_WINDOW_DAYS, dueCheckIns, materialise, runScheduler } from './scheduler';
+export type { DueCheckIn } from './scheduler';
+
+export { agendaFor } from './agenda';
+export type { AgendaItem } from './agenda';
+
+export {
+  completionRates,
+  dayOutcome,
+  habitDays,
+  heatmap,
+  isComplete,
+  progress,
+  streaks,
+} from './summaries';
+export type { DayOutcome, HabitDay, HeatCell, PeriodStats, Streaks } from './summaries';
+
+export { EXPORT_FORMAT, EXPORT_VERSION, ExportData, parseImportJson } from './format';
+export { exportCsv, exportJson, toCsv } from './export';
+export type { CsvFile, Docs } from './export';
+export {
+  applyImport,
+  importCategories,
+  importCheckIns,
+  importHabits,
+  importMonths,
+  importOneOffs,
+  importProfile,
+} from './import';
+export type { AutomergeDocs } from './import';
+
+export { applyChangesBatch } from './sync';
