@@ -1,0 +1,79 @@
+/**
+ * The QR payload A shows — DESIGN §3.5 step 1.
+ *
+ *   {"type":"pair-qr","v":1,"relay":"https://…","account":"<uuid>",
+ *    "code":"<12 chars>","x25519":"<base64 of X_a, 32 bytes>"}
+ *
+ * Plain JSON, not a URL: a phone's camera app opens URLs in a browser, and the
+ * code must never land in a URL or a browser history. B scanning it gets the
+ * code (so the typed-code checks all apply) plus X_a straight from A's screen,
+ * which it compares with the offer the relay returns.
+ *
+ * Errors: `bad-pairing-message` (not this JSON shape, a relay URL that is not
+ * http(s), an account id that is not a lowercase UUID, a code that is not
+ * normalised, X_a not 32 bytes).
+ */
+import * as v from 'valibot';
+import { toBase64 } from '../bytes.js';
+import { CairnError, err, ok, type Result } from '../errors.js';
+import { isUuid } from '../uuid.js';
+import { isNormalizedPairingCode } from './code.js';
+import { PAIRING_VERSION, type PairOffer } from './messages.js';
+import { Base64Bytes } from './wire.js';
+
+export const PairingQr = v.strictObject({
+  type: v.literal('pair-qr'),
+  v: v.literal(PAIRING_VERSION),
+  relay: v.pipe(
+    v.string(),
+    v.maxLength(2048),
+    v.url(),
+    v.check((s) => /^https?:\/\//i.test(s), 'the relay URL is http(s)'),
+  ),
+  account: v.pipe(v.string(), v.check(isUuid, 'the account id is a lowercase UUID')),
+  code: v.pipe(v.string(), v.check(isNormalizedPairingCode, 'the code is normalised')),
+  x25519: Base64Bytes(32),
+});
+export type PairingQr = v.InferOutput<typeof PairingQr>;
+export type PairingQrWire = v.InferInput<typeof PairingQr>;
+
+/** The QR payload for an offer A has just created. */
+export function pairingQrFor(
+  offer: PairOffer,
+  code: string,
+  relay: string,
+  account: string,
+): PairingQr {
+  return { type: 'pair-qr', v: PAIRING_VERSION, relay, account, code, x25519: offer.x25519 };
+}
+
+export function encodePairingQr(q: PairingQr): string {
+  const wire: PairingQrWire = {
+    type: q.type,
+    v: q.v,
+    relay: q.relay,
+    account: q.account,
+    code: q.code,
+    x25519: toBase64(q.x25519),
+  };
+  return JSON.stringify(wire);
+}
+
+export function decodePairingQr(text: string): Result<PairingQr> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return err(new CairnError('bad-pairing-message', 'this QR code is not a Cairn pairing code'));
+  }
+  const parsed = v.safeParse(PairingQr, raw);
+  if (!parsed.success) {
+    return err(
+      new CairnError(
+        'bad-pairing-message',
+        `this QR code is not a Cairn pairing code: ${parsed.issues[0].message}`,
+      ),
+    );
+  }
+  return ok(parsed.output);
+}
