@@ -1,8 +1,37 @@
 import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
 // Tests import @cairn/shared from source, so they never run against a stale build.
 const alias = { '@cairn/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) };
+
+// Browser tests (real Chromium: OPFS, IndexedDB, workers) take Automerge's entry with the
+// WASM inlined, so no loader step is needed, and Debian's Chromium, never a download.
+const browserAlias = [
+  { find: '@cairn/shared', replacement: alias['@cairn/shared'] },
+  {
+    find: /^@automerge\/automerge$/,
+    replacement: fileURLToPath(
+      new URL(
+        './node_modules/@automerge/automerge/dist/mjs/entrypoints/fullfat_base64.js',
+        import.meta.url,
+      ),
+    ),
+  },
+];
+const chromium = playwright({
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  },
+});
 
 export default defineConfig({
   test: {
@@ -31,6 +60,26 @@ export default defineConfig({
           globalSetup: ['test/support/postgres-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { alias: browserAlias },
+        // Pre-bundled up front: discovering them mid-run makes Vite reload the test page.
+        optimizeDeps: {
+          include: ['@automerge/automerge', 'idb', 'valibot', 'libsodium-wrappers-sumo'],
+        },
+        test: {
+          name: 'browser',
+          include: ['client/test/browser/**/*.test.ts'],
+          // One origin for all files: a wipe in one file must not race another's OPFS files.
+          fileParallelism: false,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium,
+            instances: [{ browser: 'chromium' }],
+          },
+          testTimeout: 60_000,
         },
       },
       {

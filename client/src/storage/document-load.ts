@@ -1,0 +1,117 @@
+/**
+ * Building a document from its opened log (document-store.ts): the last
+ * snapshot as the base, then every change in one batch; if Automerge rejects the
+ * batch (bytes that authenticated yet are not valid Automerge), the slow path
+ * finds and reports the offending records.
+ */
+import * as A from '@automerge/automerge';
+import type { OpenedLog, RecordProblem } from './sealed-log';
+
+export const changeHash = (change: Uint8Array): string => A.decodeChange(change).hash;
+
+/** A fixed actor when the app gives one, else Automerge picks a random one. */
+export const actorOptions = (actor: string | undefined): { actor?: string } =>
+  actor === undefined ? {} : { actor };
+
+export function hasPending(doc: A.Doc<unknown>): boolean {
+  return A.getMissingDeps(doc, A.getHeads(doc)).length > 0;
+}
+
+/**
+ * The slow path, for bytes that authenticated yet Automerge rejects (only a
+ * buggy or hostile device holding the keys can write them): one change at a
+ * time, each on a copy, so a rejected change cannot damage the document.
+ */
+export function applyOneByOne<T>(
+  start: A.Doc<T>,
+  changes: readonly Uint8Array[],
+  actor: string | undefined,
+): { doc: A.Doc<T>; rejected: Set<number> } {
+  let doc = start;
+  const rejected = new Set<number>();
+  changes.forEach((change, i) => {
+    try {
+      [doc] = A.applyChanges(A.clone(doc, actorOptions(actor)), [change]);
+    } catch {
+      rejected.add(i);
+    }
+  });
+  return { doc, rejected };
+}
+
+export interface Built<T> {
+  doc: A.Doc<T>;
+  unpersisted: Uint8Array[];
+  pendingLogged: Set<string>;
+  problems: RecordProblem[];
+}
+
+/** Builds a document from an opened log: last snapshot, then every change in one batch. */
+export function buildDocument<T>(
+  name: string,
+  log: OpenedLog,
+  initial: () => A.Doc<T>,
+  actor: string | undefined,
+): Built<T> {
+  const problems: RecordProblem[] = [];
+  let snapshot: Uint8Array | undefined;
+  let baseIndex = -1;
+  for (let i = log.records.length - 1; i >= 0 && snapshot === undefined; i -= 1) {
+    const r = log.records[i];
+    if (r === undefined || r.payload.kind !== 'snapshot') continue;
+    try {
+      A.load(r.payload.snapshot, { allowMissingChanges: true });
+      snapshot = r.payload.snapshot;
+      baseIndex = r.index;
+    } catch {
+      problems.push({ doc: name, index: r.index, code: 'bad-automerge' });
+    }
+  }
+  const changes: Uint8Array[] = [];
+  const recordOf: number[] = [];
+  for (const r of log.records) {
+    if (r.index === baseIndex || problems.some((p) => p.index === r.index)) continue;
+    let recordChanges: readonly Uint8Array[];
+    if (r.payload.kind === 'changes') {
+      recordChanges = r.payload.changes;
+    } else {
+      // An older snapshot, received from another device: merge its history.
+      try {
+        recordChanges = A.getAllChanges(A.load(r.payload.snapshot, { allowMissingChanges: true }));
+      } catch {
+        problems.push({ doc: name, index: r.index, code: 'bad-automerge' });
+        continue;
+      }
+    }
+    for (const c of recordChanges) {
+      changes.push(c);
+      recordOf.push(r.index);
+    }
+  }
+  if (snapshot === undefined && changes.length === 0) {
+    // initial() has a fixed actor so devices agree on it; our edits need our own.
+    const fresh = A.clone(initial(), actorOptions(actor));
+    return { doc: fresh, unpersisted: A.getAllChanges(fresh), pendingLogged: new Set(), problems };
+  }
+  const base = (): A.Doc<T> =>
+    snapshot === undefined
+      ? A.init<T>(actorOptions(actor))
+      : A.load<T>(snapshot, { ...actorOptions(actor), allowMissingChanges: true });
+  let doc: A.Doc<T>;
+  try {
+    [doc] = A.applyChanges(base(), changes);
+  } catch {
+    const tolerant = applyOneByOne(base(), changes, actor);
+    doc = tolerant.doc;
+    const bad = new Set([...tolerant.rejected].map((i) => recordOf[i] ?? -1));
+    for (const index of bad) problems.push({ doc: name, index, code: 'bad-automerge' });
+  }
+  const pendingLogged = new Set<string>();
+  if (hasPending(doc)) {
+    for (const c of changes) {
+      const h = changeHash(c);
+      if (!A.hasHeads(doc, [h])) pendingLogged.add(h);
+    }
+  }
+  return { doc, unpersisted: [], pendingLogged, problems };
+}

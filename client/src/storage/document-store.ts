@@ -1,0 +1,599 @@
+/**
+ * The documents in memory, each backed by its sealed log (sealed-log.ts).
+ *
+ * Write path: `change` runs `Automerge.change`, seals the one new change, and
+ * appends it (flushed). Only then does it notify subscribers and resolve, so the
+ * UI never reports a write that is not durable. If the append fails (quota), the
+ * document is reloaded from its log — the in-memory state never stays ahead of
+ * what is on disk — and the error is returned as a value.
+ *
+ * Load: frames are parsed, a torn tail is truncated, every record is opened; one
+ * that does not open is reported (`problems()`) and skipped. The document starts
+ * from the last snapshot record and all change records are applied in ONE batch.
+ * A log with no readable record starts from the document's `initial()`; that
+ * initial state's changes are written as the first record with the first write,
+ * so every log is self-contained. `initial()` should be deterministic (a fixed
+ * actor and time) so that devices agree on it; the store then continues under
+ * this device's own actor (option `actor`, else a random one per session),
+ * since two devices writing as the same actor corrupt each other's history.
+ *
+ * Received changes (`applyRemote`, `receiveRecords`) are applied in one batch;
+ * changes already present are not appended again; changes whose dependencies
+ * have not arrived yet are kept (Automerge queues them) and persisted once.
+ * `applyLocal` does the same for changes this device made outside `change`
+ * (e.g. a deterministic shared change); its record leaves as `local`. Changes
+ * that depend on a skipped (damaged) record wait the same way, until sync
+ * delivers the missing change again.
+ *
+ * Compaction: when a log passes `maxBytes` or `maxRecords`, `Automerge.save()`
+ * becomes one snapshot record in a new log that atomically replaces the old one.
+ * A document with unacknowledged load problems is not compacted: compaction
+ * would drop its unreadable records, the evidence the user has not yet seen.
+ *
+ * Every write leaves through `onRecord` with the exact sealed bytes written to
+ * disk, for the sync layer to push (origin `local` and `compaction`; `remote`
+ * records came from the relay). Operations on one document run one at a time.
+ * No browser API is used here: Node harnesses run it over MemoryLogStorage.
+ * Await `ready()` of @cairn/shared before constructing a store (it derives keys).
+ */
+import * as A from '@automerge/automerge';
+import { applyOneByOne, buildDocument, changeHash, hasPending } from './document-load';
+import type { LogStorage, StorageError, StorageResult } from './log-storage';
+import {
+  DocumentCipher,
+  frameRecord,
+  openLog,
+  type RecordKind,
+  type RecordPayload,
+  type RecordProblem,
+} from './sealed-log';
+
+export interface CompactionPolicy {
+  /** Compact once the log file reaches this many bytes. */
+  readonly maxBytes: number;
+  /** … or holds this many records. */
+  readonly maxRecords: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = { maxBytes: 1 << 20, maxRecords: 2000 };
+
+/** After a failed compaction, wait for this many more records before trying again. */
+const COMPACTION_RETRY_RECORDS = 64;
+
+export type RecordOrigin = 'local' | 'remote' | 'compaction';
+
+export interface RecordEvent<N extends string = string> {
+  readonly doc: N;
+  /** The sealed record exactly as appended to the log (unframed). */
+  readonly record: Uint8Array;
+  readonly kind: RecordKind;
+  readonly origin: RecordOrigin;
+}
+
+export type DocumentOrigin = 'load' | 'local' | 'remote';
+
+export interface DocumentEvent<N extends string = string> {
+  readonly doc: N;
+  readonly origin: DocumentOrigin;
+}
+
+export interface BackgroundError<N extends string = string> {
+  readonly doc: N;
+  readonly error: StorageError;
+}
+
+export interface DocLoadReport {
+  readonly doc: string;
+  /** Whole records in the log (readable or not). */
+  readonly records: number;
+  readonly tornBytes: number;
+  readonly problems: readonly RecordProblem[];
+}
+
+export interface ApplyReport {
+  /** Changes newly stored (including ones waiting for their dependencies). */
+  readonly applied: number;
+  /** Changes that were already present and were not stored again. */
+  readonly duplicates: number;
+  /** Received records or changes that were rejected. */
+  readonly problems: readonly RecordProblem[];
+}
+
+export interface ChangeOptions {
+  readonly message?: string;
+  readonly time?: number;
+}
+
+type Docs = Record<string, unknown>;
+type Name<D> = keyof D & string;
+
+export interface DocumentStoreOptions<D extends Docs> {
+  readonly storage: LogStorage;
+  readonly kMaster: Uint8Array;
+  /** The documents this store holds and each one's starting state. */
+  readonly documents: { readonly [K in Name<D>]: () => A.Doc<D[K]> };
+  readonly compaction?: Partial<CompactionPolicy>;
+  /**
+   * This device's Automerge actor id (hex). Reusing one per device keeps the
+   * documents' actor tables small; without it each session gets a random one.
+   * Never share one between devices, or between two stores open at once.
+   */
+  readonly actor?: string;
+  readonly onRecord?: (event: RecordEvent<Name<D>>) => void;
+  /** Expected failures of background work (compaction); the store keeps going. */
+  readonly onBackgroundError?: (error: BackgroundError<Name<D>>) => void;
+}
+
+export const logFileName = (doc: string): string => `${doc}.log`;
+
+interface Slot<T> {
+  readonly name: string;
+  readonly file: string;
+  readonly cipher: DocumentCipher;
+  /** Working state: equals the log, except while one append is in flight. */
+  doc: A.Doc<T>;
+  /** What readers see: never ahead of the log. */
+  published: A.Doc<T>;
+  bytes: number;
+  records: number;
+  /** Changes of `initial()` not yet in the log (the log was empty). */
+  unpersisted: Uint8Array[];
+  /** Hashes of logged changes still waiting for their dependencies. */
+  pendingLogged: Set<string>;
+  problems: RecordProblem[];
+  /** Set when `doc` may be ahead of the log: reload before the next operation. */
+  stale: boolean;
+  compactionQueued: boolean;
+  /** Record count below which a failed compaction is not retried. */
+  compactionHold: number;
+}
+
+const ok = <T>(value: T): StorageResult<T> => ({ ok: true, value });
+const err = (code: StorageError['code'], message: string): StorageResult<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+const sameHeads = (a: A.Heads, b: A.Heads): boolean =>
+  a.length === b.length && a.every((h, i) => h === b[i]);
+
+export class DocumentStore<D extends Docs> {
+  private readonly slots: Partial<{ [K in Name<D>]: Slot<D[K]> }> = {};
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Set<(event: DocumentEvent<Name<D>>) => void>();
+  private readonly policy: CompactionPolicy;
+  private readonly ciphers: Map<string, DocumentCipher>;
+  private readonly names: readonly Name<D>[];
+  /** The latest failure of background work, for a status line. */
+  lastBackgroundError: BackgroundError<Name<D>> | undefined;
+
+  constructor(private readonly options: DocumentStoreOptions<D>) {
+    this.policy = { ...DEFAULT_COMPACTION, ...options.compaction };
+    this.names = Object.keys(options.documents).filter((n): n is Name<D> => n in options.documents);
+    this.ciphers = DocumentCipher.forDocuments(options.kMaster, this.names);
+  }
+
+  get documentNames(): readonly Name<D>[] {
+    return this.names;
+  }
+
+  /** Loads every document from its log. Call once, before anything else. */
+  async load(): Promise<StorageResult<DocLoadReport[]>> {
+    const reports: DocLoadReport[] = [];
+    for (const name of this.names) {
+      const loaded = await this.loadSlot(name);
+      if (!loaded.ok) return loaded;
+      reports.push(loaded.value);
+    }
+    for (const name of this.names) this.emit({ doc: name, origin: 'load' });
+    return ok(reports);
+  }
+
+  private cipherOf(name: string): DocumentCipher {
+    const c = this.ciphers.get(name);
+    if (c === undefined) throw new Error(`unknown document ${name}`);
+    return c;
+  }
+
+  private async loadSlot<K extends Name<D>>(name: K): Promise<StorageResult<DocLoadReport>> {
+    const file = logFileName(name);
+    const read = await this.options.storage.read(file);
+    if (!read.ok) return read;
+    const cipher = this.cipherOf(name);
+    const log = openLog(cipher, read.value);
+    if (log.tornBytes > 0) {
+      const cut = await this.options.storage.truncate(file, log.validLength);
+      if (!cut.ok) return cut;
+    }
+    const built = buildDocument(name, log, this.options.documents[name], this.options.actor);
+    const problems = [...log.problems, ...built.problems].sort((a, b) => a.index - b.index);
+    const state = {
+      doc: built.doc,
+      published: built.doc,
+      bytes: log.validLength,
+      records: log.frameCount,
+      unpersisted: built.unpersisted,
+      pendingLogged: built.pendingLogged,
+      problems,
+      stale: false,
+    };
+    const slot = this.slots[name];
+    if (slot === undefined) {
+      this.slots[name] = {
+        name,
+        file,
+        cipher,
+        compactionQueued: false,
+        compactionHold: 0,
+        ...state,
+      };
+    } else {
+      Object.assign(slot, state);
+    }
+    return ok({ doc: name, records: log.frameCount, tornBytes: log.tornBytes, problems });
+  }
+
+  private slot<K extends Name<D>>(name: K): Slot<D[K]> {
+    const s = this.slots[name];
+    if (s === undefined) throw new Error(`document ${name} is not loaded`);
+    return s;
+  }
+
+  /** The document as it is durably stored. */
+  doc<K extends Name<D>>(name: K): A.Doc<D[K]> {
+    return this.slot(name).published;
+  }
+
+  heads(name: Name<D>): A.Heads {
+    return A.getHeads(this.slot(name).published);
+  }
+
+  /** The stream id of a document (DESIGN §3.1), for the sync layer. */
+  streamId(name: Name<D>): Uint8Array {
+    return this.cipherOf(name).streamId;
+  }
+
+  /** Log size of a document, as the store last saw it. */
+  logStats(name: Name<D>): { readonly bytes: number; readonly records: number } {
+    const { bytes, records } = this.slot(name);
+    return { bytes, records };
+  }
+
+  /** Every record that failed to load and was skipped, for the UI to report. */
+  problems(): RecordProblem[] {
+    return this.names.flatMap((n) => this.slots[n]?.problems ?? []);
+  }
+
+  /** The user has seen the problems of `name`: its log may be compacted again. */
+  acknowledgeProblems(name: Name<D>): void {
+    this.slot(name).problems = [];
+  }
+
+  subscribe(listener: (event: DocumentEvent<Name<D>>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: DocumentEvent<Name<D>>): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private enqueue<R>(name: string, task: () => Promise<R>): Promise<R> {
+    const next = (this.queues.get(name) ?? Promise.resolve()).then(task, task);
+    // The caller receives `next` and its failure; the queue only needs its end.
+    this.queues.set(
+      name,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  /** Resolves when no operation or compaction is queued on any document. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const queues = [...this.queues.values()];
+      await Promise.all(queues);
+      if ([...this.queues.values()].every((q, i) => q === queues[i])) return;
+    }
+  }
+
+  /** Reloads a document whose working state may be ahead of its log. */
+  private async ensureFresh<K extends Name<D>>(name: K): Promise<StorageResult<Slot<D[K]>>> {
+    const slot = this.slot(name);
+    if (!slot.stale) return ok(slot);
+    const reloaded = await this.loadSlot(name);
+    if (!reloaded.ok) return reloaded;
+    this.emit({ doc: name, origin: 'load' });
+    return ok(slot);
+  }
+
+  /** After a failed write: drop the in-memory state the log does not have. */
+  private async rollBack(name: Name<D>): Promise<void> {
+    this.slot(name).stale = true;
+    // If this reload fails too, the slot stays stale and the next operation retries it.
+    await this.ensureFresh(name);
+  }
+
+  /**
+   * Changes a document; resolves after the change is durably appended. A no-op
+   * `fn` writes nothing and resolves with the unchanged document.
+   */
+  change<K extends Name<D>>(
+    name: K,
+    fn: A.ChangeFn<D[K]>,
+    options?: ChangeOptions,
+  ): Promise<StorageResult<A.Doc<D[K]>>> {
+    this.slot(name);
+    return this.enqueue(name, async () => {
+      const fresh = await this.ensureFresh(name);
+      if (!fresh.ok) return fresh;
+      const slot = fresh.value;
+      const before = slot.doc;
+      const after = options === undefined ? A.change(before, fn) : A.change(before, options, fn);
+      if (after === before) return ok(before);
+      const change = A.getLastLocalChange(after);
+      if (change === undefined) throw new Error('Automerge changed the document but has no change');
+      slot.doc = after;
+      const written = await this.append(name, { kind: 'changes', changes: [change] }, 'local');
+      if (!written.ok) {
+        await this.rollBack(name);
+        return written;
+      }
+      slot.published = after;
+      this.emit({ doc: name, origin: 'local' });
+      this.maybeCompact(name);
+      return ok(after);
+    });
+  }
+
+  /** Applies Automerge changes received from another device, in one batch. */
+  applyRemote(name: Name<D>, changes: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>> {
+    return this.applyChangeList(name, changes, 'remote');
+  }
+
+  /**
+   * Applies changes made on this device outside `change` (deterministic shared
+   * changes such as a year's month buckets): like `applyRemote`, but the record
+   * leaves through `onRecord` as `local`, so the sync layer pushes it.
+   */
+  applyLocal(name: Name<D>, changes: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>> {
+    return this.applyChangeList(name, changes, 'local');
+  }
+
+  private applyChangeList(
+    name: Name<D>,
+    changes: readonly Uint8Array[],
+    origin: 'local' | 'remote',
+  ): Promise<StorageResult<ApplyReport>> {
+    this.slot(name);
+    return this.enqueue(name, async () => {
+      const fresh = await this.ensureFresh(name);
+      if (!fresh.ok) return fresh;
+      const result = await this.applyBatch(name, changes, origin);
+      if (!result.ok) return result;
+      const { applied, duplicates, rejected } = result.value;
+      const problems = [...rejected].map((index): RecordProblem => ({
+        doc: name,
+        index,
+        code: 'bad-automerge',
+      }));
+      return ok({ applied, duplicates, problems });
+    });
+  }
+
+  /**
+   * Opens sealed records received from the relay and applies them: snapshots
+   * merged as they are, changes in one batch. A record that does not open (or
+   * that belongs to another stream) is reported by its index and skipped.
+   */
+  receiveRecords(
+    name: Name<D>,
+    records: readonly Uint8Array[],
+  ): Promise<StorageResult<ApplyReport>> {
+    const slot = this.slot(name);
+    return this.enqueue(name, async () => {
+      const fresh = await this.ensureFresh(name);
+      if (!fresh.ok) return fresh;
+      const problems: RecordProblem[] = [];
+      const changes: Uint8Array[] = [];
+      const recordOf: number[] = [];
+      let snapshotsApplied = 0;
+      for (const [index, record] of records.entries()) {
+        const opened = slot.cipher.open(record);
+        if (!opened.ok) {
+          problems.push({ doc: name, index, code: opened.error });
+        } else if (opened.value.kind === 'changes') {
+          for (const c of opened.value.changes) {
+            changes.push(c);
+            recordOf.push(index);
+          }
+        } else {
+          const merged = await this.mergeSnapshot(name, record, opened.value.snapshot);
+          if (!merged.ok) return merged;
+          if (merged.value === 'bad') problems.push({ doc: name, index, code: 'bad-automerge' });
+          if (merged.value === 'applied') snapshotsApplied += 1;
+        }
+      }
+      const result = await this.applyBatch(name, changes, 'remote');
+      if (!result.ok) return result;
+      const badRecords = new Set([...result.value.rejected].map((i) => recordOf[i] ?? -1));
+      for (const index of badRecords) problems.push({ doc: name, index, code: 'bad-automerge' });
+      return ok({
+        applied: result.value.applied + snapshotsApplied,
+        duplicates: result.value.duplicates,
+        problems: problems.sort((a, b) => a.index - b.index),
+      });
+    });
+  }
+
+  /** Merges a received snapshot; appends its sealed bytes as they are if it brought anything. */
+  private async mergeSnapshot(
+    name: Name<D>,
+    sealed: Uint8Array,
+    snapshot: Uint8Array,
+  ): Promise<StorageResult<'applied' | 'duplicate' | 'bad'>> {
+    const slot = this.slot(name);
+    const before = A.getHeads(slot.doc);
+    try {
+      slot.doc = A.loadIncremental(slot.doc, snapshot);
+    } catch {
+      await this.rollBack(name);
+      return slot.stale ? err('io', 'could not reload the document from its log') : ok('bad');
+    }
+    if (sameHeads(before, A.getHeads(slot.doc))) return ok('duplicate');
+    const base = await this.persistBase(name);
+    const written = base.ok ? await this.appendSealed(name, sealed, 'snapshot', 'remote') : base;
+    if (!written.ok) {
+      await this.rollBack(name);
+      return written;
+    }
+    slot.published = slot.doc;
+    this.emit({ doc: name, origin: 'remote' });
+    this.maybeCompact(name);
+    return ok('applied');
+  }
+
+  private async applyBatch(
+    name: Name<D>,
+    changes: readonly Uint8Array[],
+    origin: 'local' | 'remote',
+  ): Promise<StorageResult<{ applied: number; duplicates: number; rejected: Set<number> }>> {
+    const slot = this.slot(name);
+    if (changes.length === 0) return ok({ applied: 0, duplicates: 0, rejected: new Set() });
+    const beforeHeads = A.getHeads(slot.doc);
+    let after: A.Doc<D[Name<D>]>;
+    let rejected = new Set<number>();
+    try {
+      [after] = A.applyChanges(slot.doc, [...changes]);
+    } catch {
+      // Start again from what is durable, then find the offending changes.
+      await this.rollBack(name);
+      if (slot.stale) return err('io', 'could not reload the document from its log');
+      ({ doc: after, rejected } = applyOneByOne(slot.doc, changes, this.options.actor));
+    }
+    const accepted = changes.filter((_, i) => !rejected.has(i));
+    const newlyApplied = A.getChangesSince(after, beforeHeads);
+    let toWrite = newlyApplied;
+    const resolvedPending: string[] = [];
+    if (slot.pendingLogged.size > 0) {
+      // Changes logged earlier while waiting for their dependencies are on disk already.
+      toWrite = newlyApplied.filter((c) => {
+        const h = changeHash(c);
+        if (!slot.pendingLogged.has(h)) return true;
+        resolvedPending.push(h);
+        return false;
+      });
+    }
+    const newlyPending: Uint8Array[] = [];
+    const newlyPendingHashes = new Set<string>();
+    if (hasPending(after)) {
+      for (const c of accepted) {
+        const h = changeHash(c);
+        if (A.hasHeads(after, [h]) || slot.pendingLogged.has(h) || newlyPendingHashes.has(h)) {
+          continue;
+        }
+        newlyPendingHashes.add(h);
+        newlyPending.push(c);
+      }
+    }
+    slot.doc = after;
+    const fresh = [...toWrite, ...newlyPending];
+    if (fresh.length > 0) {
+      const written = await this.append(name, { kind: 'changes', changes: fresh }, origin);
+      if (!written.ok) {
+        await this.rollBack(name);
+        return written;
+      }
+    }
+    for (const h of resolvedPending) slot.pendingLogged.delete(h);
+    for (const h of newlyPendingHashes) slot.pendingLogged.add(h);
+    if (newlyApplied.length > 0 || rejected.size > 0) {
+      slot.published = after;
+      this.emit({ doc: name, origin });
+      this.maybeCompact(name);
+    }
+    const duplicates = Math.max(0, accepted.length - fresh.length - resolvedPending.length);
+    return ok({ applied: fresh.length, duplicates, rejected });
+  }
+
+  /** Writes the initial state's changes if the log does not hold them yet. */
+  private async persistBase(name: Name<D>): Promise<StorageResult<void>> {
+    const slot = this.slot(name);
+    if (slot.unpersisted.length === 0) return ok(undefined);
+    const base = slot.cipher.seal({ kind: 'changes', changes: slot.unpersisted });
+    const written = await this.appendSealed(name, base, 'changes', 'local');
+    if (written.ok) slot.unpersisted = [];
+    return written;
+  }
+
+  private async append(
+    name: Name<D>,
+    payload: RecordPayload,
+    origin: RecordOrigin,
+  ): Promise<StorageResult<void>> {
+    const base = await this.persistBase(name);
+    if (!base.ok) return base;
+    return this.appendSealed(name, this.slot(name).cipher.seal(payload), payload.kind, origin);
+  }
+
+  private async appendSealed(
+    name: Name<D>,
+    record: Uint8Array,
+    kind: RecordKind,
+    origin: RecordOrigin,
+  ): Promise<StorageResult<void>> {
+    const slot = this.slot(name);
+    const appended = await this.options.storage.append(slot.file, frameRecord(record));
+    if (!appended.ok) return appended;
+    slot.bytes = appended.value;
+    slot.records += 1;
+    this.options.onRecord?.({ doc: name, record, kind, origin });
+    return ok(undefined);
+  }
+
+  /** Compacts a document's log now, whatever its size. Resolves false when skipped. */
+  compact(name: Name<D>): Promise<StorageResult<boolean>> {
+    this.slot(name);
+    return this.enqueue(name, () => this.compactNow(name));
+  }
+
+  private async compactNow(name: Name<D>): Promise<StorageResult<boolean>> {
+    const fresh = await this.ensureFresh(name);
+    if (!fresh.ok) return fresh;
+    const slot = fresh.value;
+    if (slot.problems.length > 0) return ok(false);
+    const record = slot.cipher.seal({ kind: 'snapshot', snapshot: A.save(slot.doc) });
+    const framed = frameRecord(record);
+    const replaced = await this.options.storage.replaceAtomically(slot.file, framed);
+    if (!replaced.ok) {
+      slot.compactionHold = slot.records + COMPACTION_RETRY_RECORDS;
+      return replaced;
+    }
+    slot.bytes = framed.length;
+    slot.records = 1;
+    slot.unpersisted = [];
+    this.options.onRecord?.({ doc: name, record, kind: 'snapshot', origin: 'compaction' });
+    return ok(true);
+  }
+
+  private maybeCompact(name: Name<D>): void {
+    const slot = this.slot(name);
+    const due = slot.bytes >= this.policy.maxBytes || slot.records >= this.policy.maxRecords;
+    if (!due || slot.compactionQueued || slot.records < slot.compactionHold) return;
+    if (slot.problems.length > 0) return;
+    slot.compactionQueued = true;
+    const run = async (): Promise<void> => {
+      slot.compactionQueued = false;
+      const done = await this.compactNow(name);
+      if (done.ok) return;
+      this.lastBackgroundError = { doc: name, error: done.error };
+      this.options.onBackgroundError?.(this.lastBackgroundError);
+    };
+    this.enqueue(name, run).catch((e: unknown) => {
+      // A thrown error here is a bug; surface it rather than lose it.
+      queueMicrotask(() => {
+        throw e;
+      });
+    });
+  }
+}
