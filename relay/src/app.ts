@@ -1,0 +1,162 @@
+/**
+ * `buildRelay(options)`: the relay as a Fastify app, not yet listening (tests
+ * call `listen({ port: 0 })`). It opens the store (or takes one), runs
+ * migrations, wires group commit, in-process fan-out and, on a shared
+ * Postgres, fan-out from other relay processes (LISTEN/NOTIFY), and serves the
+ * built PWA from `staticDir` on the same origin.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLOSE_CODES, ready } from '@cairn/shared';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Committer } from './committer.js';
+import { DEFAULT_RELAY_LIMITS, type RelayLimitsConfig } from './config.js';
+import { RelayHttpError, registerHttp } from './http.js';
+import { Hub } from './hub.js';
+import { registerRecovery } from './routes/recovery.js';
+import { registerPairing } from './routes/pairing.js';
+import { createMetrics, type RelayMetrics } from './metrics.js';
+import { eventFrame } from './session.js';
+import { openStore, type StoreConfig } from './store/index.js';
+import type { PushItem, PushOutcome, RelayStore, StoreNotice } from './store/types.js';
+import type { TokenBucket } from './token-bucket.js';
+import { registerWebSocket } from './ws.js';
+
+export interface RelayOptions {
+  /** A store to use (and not close); otherwise one is opened from `database`. */
+  store?: RelayStore;
+  /** Default: PGlite in memory. */
+  database?: StoreConfig;
+  /** Folder of the built PWA to serve at `/`; omitted or missing: no static files. */
+  staticDir?: string;
+  logger?: FastifyServerOptions['logger'];
+  /** Trust X-Forwarded-For (behind a reverse proxy) for per-IP limits. */
+  trustProxy?: boolean;
+  limits?: Partial<RelayLimitsConfig>;
+  /** Fault injection for tests (see Committer). */
+  beforeCommit?: (items: readonly PushItem[]) => Promise<void> | void;
+  afterCommit?: (items: readonly PushItem[]) => Promise<void> | void;
+}
+
+export interface RelayInternals {
+  store: RelayStore;
+  metrics: RelayMetrics;
+  hub: Hub;
+  committer: Committer;
+  limits: RelayLimitsConfig;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    relay: RelayInternals;
+  }
+}
+
+export async function buildRelay(options: RelayOptions = {}): Promise<FastifyInstance> {
+  await ready();
+  const limits: RelayLimitsConfig = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(options.database ?? { kind: 'pglite' }));
+  const metrics = createMetrics();
+  const hub = new Hub();
+
+  const onCommitted = (items: readonly PushItem[], outcomes: readonly PushOutcome[]): void => {
+    items.forEach((item, i) => {
+      const o = outcomes[i];
+      if (o === undefined || !o.ok || o.duplicate || !hub.has(item.accountId)) return;
+      const stored = { seq: o.seq, eventId: item.eventId, data: item.data };
+      const frame = eventFrame(
+        item.streamId,
+        item.coversSeq === undefined ? stored : { ...stored, coversSeq: item.coversSeq },
+      );
+      metrics.fanout.inc(hub.fanOut(item.accountId, item.deviceId, frame));
+    });
+  };
+  const committer = new Committer(store, metrics, {
+    maxBatchRows: limits.maxBatchRows,
+    maxBatchBytes: limits.maxBatchBytes,
+    quotaBytes: limits.quotaBytes,
+    onCommitted,
+    ...(options.beforeCommit === undefined ? {} : { beforeCommit: options.beforeCommit }),
+    ...(options.afterCommit === undefined ? {} : { afterCommit: options.afterCommit }),
+  });
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+  });
+  app.decorate('relay', { store, metrics, hub, committer, limits });
+
+  // Other processes' commits: read the events here and fan them out, in notice order.
+  let remote = Promise.resolve();
+  const onNotice = (n: StoreNotice): void => {
+    remote = remote
+      .then(() => applyNotice(n))
+      .catch((e: unknown) => {
+        app.log.error({ err: e }, 'remote fan-out failed');
+      });
+  };
+  const applyNotice = async (n: StoreNotice): Promise<void> => {
+    if (n.kind === 'revoked') {
+      hub.revoke(n.accountId, n.deviceId, CLOSE_CODES.revoked);
+      return;
+    }
+    const first = n.runs[0];
+    const last = n.runs.at(-1);
+    if (!hub.has(n.accountId) || first === undefined || last === undefined) return;
+    const events = await store.range(n.accountId, n.streamId, first.from, last.to);
+    for (const e of events) {
+      const run = n.runs.find((r) => r.from <= e.seq && e.seq <= r.to);
+      if (run === undefined) continue;
+      metrics.fanout.inc(hub.fanOut(n.accountId, run.deviceId, eventFrame(n.streamId, e)));
+    }
+  };
+  if (store.shared) await store.listen(onNotice);
+
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new RelayHttpError(429, 'rate-limited', `too many requests; retry in ${ctx.after}`, ctx.ttl),
+  });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: limits.maxFrameBytes },
+  });
+  registerHttp(app, store, metrics, limits);
+  await registerRecovery(app, store, limits);
+  await registerPairing(app, store, limits);
+  const buckets = new Map<string, TokenBucket>();
+  registerWebSocket(app, {
+    store,
+    committer,
+    hub,
+    limits,
+    metrics,
+    buckets,
+    log: app.log,
+    now: () => performance.now(),
+  });
+
+  const staticDir = options.staticDir;
+  if (staticDir !== undefined && existsSync(join(staticDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: staticDir });
+    // Client-side routes load the app shell.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/v1/')) return reply.sendFile('index.html');
+      return reply.code(404).send({ type: 'error', code: 'not-found', message: 'no such route' });
+    });
+  }
+
+  app.addHook('preClose', async () => {
+    for (const peer of hub.all())
+      peer.kick('unavailable', 'relay shutting down', CLOSE_CODES.goingAway);
+    await committer.drain();
+  });
+  app.addHook('onClose', async () => {
+    await remote;
+    if (ownsStore) await store.close();
+  });
+  return app;
+}

@@ -1,0 +1,206 @@
+/**
+ * Pairing routes (docs/protocol.md "Device pairing", "Through the relay";
+ * frames in @cairn/shared protocol/pairing-relay.ts):
+ *
+ *   POST /v1/pairing/lookup  {v, lookupKey} → 200 {offer, expiresAt}
+ *                            | 404 not-found | 410 expired, used, burned
+ *                            | 429 rate-limited (Retry-After) | 400 bad-message
+ *   GET  /v1/pairing         WebSocket: A's offer and B's join (pairing/session.ts)
+ *
+ * The lookup and the join draw from one per-IP budget
+ * (`pairingLookupsPerMinute`). A sweep deletes offers a grace period (one
+ * TTL) after their expiry: until then a late or second use of a code gets a
+ * precise error. These routes log at `warn`, and nothing logs a lookup key.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  PAIRING_LOOKUP_PATH,
+  PAIRING_PROTOCOL_VERSION,
+  PAIRING_WS_PATH,
+  PairOfferFrame,
+  PairingLookupRequest,
+  type PairingError,
+  type PairingErrorCode,
+  type PairingLookupResponse,
+} from '@cairn/shared';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import * as v from 'valibot';
+import type { RawData, WebSocket } from 'ws';
+import type { RelayLimitsConfig } from '../config.js';
+import { LookupLimiter } from '../pairing/limiter.js';
+import { PairingRouter } from '../pairing/router.js';
+import { PairingSession, REFUSALS, offerTtlCap } from '../pairing/session.js';
+import { offerStatus } from '../store/pairing-sql.js';
+import type { RelayStore } from '../store/types.js';
+
+const BODY_LIMIT = 1024;
+const SWEEP_MS = 60_000;
+const CLOSE_GRACE_MS = 5000;
+
+export interface PairingRouteOptions {
+  /** The relay's clock (tests move it). */
+  now?: () => number;
+}
+
+function text(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: PairingErrorCode,
+  message: string,
+  retryAfterMs?: number,
+): FastifyReply {
+  const body: PairingError = { type: 'error', code, message };
+  if (retryAfterMs !== undefined) {
+    body.retryAfterMs = retryAfterMs;
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  }
+  return reply.code(status).send(body);
+}
+
+/** Registers the routes; call after @fastify/websocket and @fastify/rate-limit. */
+export async function registerPairing(
+  app: FastifyInstance,
+  store: RelayStore,
+  limits: RelayLimitsConfig,
+  options: PairingRouteOptions = {},
+): Promise<PairingRouter> {
+  const now = options.now ?? Date.now;
+  const limiter = new LookupLimiter(limits.pairingLookupsPerMinute);
+  const router = new PairingRouter(store.pairing, app.log);
+  await router.listen();
+
+  const sweep = (): void => {
+    const t = now();
+    limiter.prune(t);
+    store.pairing.sweepOffers(t - offerTtlCap(limits)).catch((e: unknown) => {
+      app.log.warn({ err: e }, 'pairing sweep failed');
+    });
+  };
+  const sweeper = setInterval(sweep, SWEEP_MS);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
+
+  app.post(PAIRING_LOOKUP_PATH, { logLevel: 'warn', bodyLimit: BODY_LIMIT }, async (req, reply) => {
+    const parsed = v.safeParse(PairingLookupRequest, req.body);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const path = v.getDotPath(issue);
+      const body: unknown = req.body;
+      const otherVersion =
+        typeof body === 'object' &&
+        body !== null &&
+        'v' in body &&
+        typeof body.v === 'number' &&
+        body.v !== PAIRING_PROTOCOL_VERSION;
+      return otherVersion
+        ? sendError(
+            reply,
+            400,
+            'unsupported-version',
+            `this relay speaks pairing v${PAIRING_PROTOCOL_VERSION}`,
+          )
+        : sendError(reply, 400, 'bad-message', `${path ?? 'body'}: ${issue.message}`);
+    }
+    const wait = limiter.take(req.ip, now());
+    if (wait > 0) {
+      return sendError(
+        reply,
+        429,
+        'rate-limited',
+        'too many pairing attempts from this address',
+        wait,
+      );
+    }
+    let record;
+    try {
+      record = await store.pairing.getOffer(parsed.output.lookupKey);
+    } catch (e) {
+      req.log.error({ err: e }, 'pairing lookup failed');
+      return sendError(reply, 503, 'unavailable', 'storage is unavailable; try again later');
+    }
+    const status = offerStatus(record, now());
+    if (!status.ok) {
+      const refusal = REFUSALS[status.refusal];
+      return sendError(
+        reply,
+        status.refusal === 'not-found' ? 404 : 410,
+        refusal.code,
+        refusal.message,
+      );
+    }
+    let stored: unknown;
+    try {
+      stored = JSON.parse(status.offer);
+    } catch {
+      stored = undefined;
+    }
+    const offer = v.safeParse(PairOfferFrame, stored);
+    if (!offer.success) {
+      req.log.error({}, 'a stored pairing offer does not parse');
+      return sendError(reply, 500, 'internal', 'internal error');
+    }
+    const body: PairingLookupResponse = { offer: offer.output, expiresAt: status.expiresAt };
+    return reply.code(200).send(body);
+  });
+
+  app.get(
+    PAIRING_WS_PATH,
+    {
+      websocket: true,
+      logLevel: 'warn',
+      config: { rateLimit: { max: limits.connectPerMinute, timeWindow: 60_000 } },
+    },
+    (socket: WebSocket, req) => {
+      let closing = false;
+      const session = new PairingSession(
+        { store, router, limiter, limits, log: req.log, now },
+        {
+          send(frame) {
+            if (!closing && socket.readyState === socket.OPEN) socket.send(frame);
+          },
+          close(code, reason) {
+            if (closing) return;
+            closing = true;
+            socket.close(code, reason);
+            setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+          },
+        },
+        randomBytes(32),
+        req.ip,
+      );
+      socket.send(session.helloFrame());
+      const idle = setTimeout(() => session.onIdleTimeout(), limits.authTimeoutMs);
+      idle.unref();
+      let alive = true;
+      socket.on('pong', () => {
+        alive = true;
+      });
+      const heartbeat = setInterval(() => {
+        if (!alive) {
+          socket.terminate();
+          return;
+        }
+        alive = false;
+        socket.ping();
+      }, limits.heartbeatMs);
+      heartbeat.unref();
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) session.onBinary();
+        else void session.onFrame(text(data));
+      });
+      socket.on('error', (e) => req.log.info({ err: e }, 'pairing socket error'));
+      socket.on('close', () => {
+        clearTimeout(idle);
+        clearInterval(heartbeat);
+        session.onClosed();
+      });
+    },
+  );
+  return router;
+}

@@ -1,0 +1,328 @@
+/**
+ * Recovery routes (docs/protocol.md "Recovery routes"; formats and signed bytes
+ * in @cairn/shared protocol/recovery.ts):
+ *
+ *   PUT    /v1/recovery/:id          204 | 400 bad-message | 401 auth-failed | 403 revoked | 409 exists
+ *   GET    /v1/recovery/:id          200 { blob } always: the stored blob, or a decoy
+ *   DELETE /v1/recovery/:id          204 | 404 not-found | 400 | 401 | 403
+ *   POST   /v1/recovery/:id/restore  201/200 { accountId, deviceId, blob, created } | 404 | 409
+ * GET and restore share one per-IP budget (429 rate-limited, with Retry-After).
+ *
+ * No enumeration. GET answers an unknown id with a decoy: 0x01 ‖ 88 bytes of
+ * HKDF(decoy secret, id), so the same id always gets the same bytes, and the
+ * body, status and headers look like a stored blob's. Both paths run the same
+ * query, derive the decoy and encode it; only the phrase's K_wrap can tell,
+ * when the AEAD fails ("no backup for this phrase"). Restore verifies the
+ * signature against the stored restore key, or against a decoy key when there
+ * is none, and answers 404 for both an unknown id and a bad signature.
+ *
+ * These routes log at `warn`: recovery ids stay out of request logs.
+ */
+import {
+  PROTOCOL_VERSION,
+  RECORD_VERSION,
+  RECOVERY_CLOCK_SKEW_MS,
+  RECOVERY_PATH,
+  RecoveryDeleteRequest,
+  RecoveryIdParams,
+  RecoveryPutRequest,
+  RecoveryRestoreRequest,
+  concat,
+  ed25519KeyPair,
+  err,
+  fromBase64,
+  fromHex,
+  hkdf,
+  ok,
+  randomBytes,
+  recoveryDeletePayload,
+  recoveryPutPayload,
+  recoveryRestorePayload,
+  toBase64,
+  utf8,
+  verifyRecoverySignature,
+  type RecoveryGetResponse,
+  type RecoveryRestoreResponse,
+  type Result,
+} from '@cairn/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as v from 'valibot';
+import type { RelayLimitsConfig } from '../config.js';
+import { sendError } from '../http.js';
+import type { DeviceRecord, RelayStore } from '../store/types.js';
+
+const DECOY_SECRET_NAME = 'recovery-decoy-v1';
+const BODY_LIMIT = 4096;
+
+/** Stand-ins for what an unknown recovery id does not have. */
+export interface Decoys {
+  /** The decoy blob for an id, base64: 0x01 ‖ HKDF(secret, info ‖ id, 88). */
+  blob(recoveryId: Uint8Array): string;
+  /** A valid Ed25519 public key that no restore request is signed by. */
+  readonly restoreKey: Uint8Array;
+}
+
+export function decoys(secret: Uint8Array): Decoys {
+  const info = utf8('cairn-recovery-decoy-v1');
+  return {
+    blob: (id) =>
+      toBase64(concat(Uint8Array.of(RECORD_VERSION), hkdf(secret, concat(info, id), 88))),
+    restoreKey: ed25519KeyPair(hkdf(secret, 'cairn-recovery-decoy-key-v1', 32)).publicKey,
+  };
+}
+
+interface Ctx {
+  store: RelayStore;
+  decoys: Decoys;
+  now: () => number;
+}
+
+type Req = FastifyRequest;
+
+function parse<T>(
+  reply: FastifyReply,
+  schema: v.GenericSchema<unknown, T>,
+  value: unknown,
+): T | undefined {
+  const parsed = v.safeParse(schema, value);
+  if (parsed.success) return parsed.output;
+  const issue = parsed.issues[0];
+  const path = issue === undefined ? null : v.getDotPath(issue);
+  const message = issue === undefined ? 'invalid request' : `${path ?? 'body'}: ${issue.message}`;
+  void sendError(reply, 400, 'bad-message', message);
+  return undefined;
+}
+
+/** Storage failures are the relay's, not the request's: 503, retry later. */
+async function stored<T>(req: Req, f: () => Promise<T>): Promise<Result<T, 'unavailable'>> {
+  try {
+    return ok(await f());
+  } catch (e) {
+    req.log.error({ err: e }, 'recovery storage failed');
+    return err('unavailable');
+  }
+}
+
+const unavailable = (reply: FastifyReply): FastifyReply =>
+  sendError(reply, 503, 'unavailable', 'storage is unavailable; retry later');
+
+/**
+ * The checks put and delete share: protocol version, clock window, and a
+ * device of the account that signed `payload` and is not revoked. Sends the
+ * error and returns undefined when one fails.
+ */
+async function signedByDevice(
+  ctx: Ctx,
+  req: Req,
+  reply: FastifyReply,
+  body: { v: number; accountId: string; deviceId: string; signedAt: number; signature: string },
+  payload: Uint8Array,
+): Promise<DeviceRecord | undefined> {
+  if (body.v !== PROTOCOL_VERSION) {
+    void sendError(reply, 400, 'unsupported-version', `this relay speaks v${PROTOCOL_VERSION}`);
+    return undefined;
+  }
+  if (Math.abs(ctx.now() - body.signedAt) > RECOVERY_CLOCK_SKEW_MS) {
+    void sendError(
+      reply,
+      401,
+      'auth-failed',
+      `signedAt is more than ${RECOVERY_CLOCK_SKEW_MS / 60_000} minutes from the relay's clock`,
+    );
+    return undefined;
+  }
+  const device = await stored(req, () => ctx.store.getDevice(body.accountId, body.deviceId));
+  if (!device.ok) {
+    void unavailable(reply);
+    return undefined;
+  }
+  const key = device.value === undefined ? undefined : fromBase64(device.value.signingKey);
+  const signature = fromBase64(body.signature);
+  if (
+    device.value === undefined ||
+    key === undefined ||
+    signature === undefined ||
+    !verifyRecoverySignature(key, payload, signature)
+  ) {
+    void sendError(reply, 401, 'auth-failed', 'unknown device or bad signature');
+    return undefined;
+  }
+  if (device.value.revokedAt !== null) {
+    void sendError(reply, 403, 'revoked', 'this device was revoked');
+    return undefined;
+  }
+  return device.value;
+}
+
+const STALE = 'a later recovery change was already accepted (replayed or out-of-order request)';
+
+async function put(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const params = parse(reply, RecoveryIdParams, req.params);
+  if (params === undefined) return reply;
+  const body = parse(reply, RecoveryPutRequest, req.body);
+  if (body === undefined) return reply;
+  // The schema fixed the length at 89 bytes; the first byte is the format version.
+  const blob = fromBase64(body.blob);
+  const restoreKey = fromBase64(body.restoreKey);
+  if (blob === undefined || restoreKey === undefined) throw new Error('schema let bad base64 by');
+  if (blob[0] !== RECORD_VERSION) {
+    return sendError(reply, 400, 'bad-message', `blob: unknown version ${blob[0] ?? 'none'}`);
+  }
+  const payload = recoveryPutPayload({
+    recoveryId: fromHex(params.recoveryId),
+    blob,
+    restoreKey,
+    accountId: body.accountId,
+    deviceId: body.deviceId,
+    signedAt: body.signedAt,
+  });
+  if ((await signedByDevice(ctx, req, reply, body, payload)) === undefined) return reply;
+  const outcome = await stored(req, () =>
+    ctx.store.putRecovery(
+      body.accountId,
+      { recoveryId: params.recoveryId, blob: body.blob, restoreKey: body.restoreKey },
+      body.signedAt,
+    ),
+  );
+  if (!outcome.ok) return unavailable(reply);
+  switch (outcome.value) {
+    case 'stored':
+      req.log.info({ account: body.accountId, device: body.deviceId }, 'recovery blob stored');
+      return reply.code(204).header('cache-control', 'no-store').send();
+    case 'stale':
+      return sendError(reply, 401, 'auth-failed', STALE);
+    case 'taken':
+      return sendError(reply, 409, 'exists', 'another account holds this recovery id');
+    case 'no-account':
+      return sendError(reply, 401, 'auth-failed', 'unknown device or bad signature');
+  }
+}
+
+async function remove(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const params = parse(reply, RecoveryIdParams, req.params);
+  if (params === undefined) return reply;
+  const body = parse(reply, RecoveryDeleteRequest, req.body);
+  if (body === undefined) return reply;
+  const payload = recoveryDeletePayload({
+    recoveryId: fromHex(params.recoveryId),
+    accountId: body.accountId,
+    deviceId: body.deviceId,
+    signedAt: body.signedAt,
+  });
+  if ((await signedByDevice(ctx, req, reply, body, payload)) === undefined) return reply;
+  const outcome = await stored(req, () =>
+    ctx.store.deleteRecovery(body.accountId, params.recoveryId, body.signedAt),
+  );
+  if (!outcome.ok) return unavailable(reply);
+  switch (outcome.value) {
+    case 'deleted':
+      req.log.info({ account: body.accountId, device: body.deviceId }, 'recovery blob deleted');
+      return reply.code(204).header('cache-control', 'no-store').send();
+    case 'not-found':
+      return sendError(reply, 404, 'not-found', 'this account has no blob under this recovery id');
+    case 'stale':
+      return sendError(reply, 401, 'auth-failed', STALE);
+    case 'no-account':
+      return sendError(reply, 401, 'auth-failed', 'unknown device or bad signature');
+  }
+}
+
+async function get(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
+  const params = parse(reply, RecoveryIdParams, req.params);
+  if (params === undefined) return reply;
+  // Derived on both paths, so a stored id and an unknown one cost the same.
+  const decoy = ctx.decoys.blob(fromHex(params.recoveryId));
+  const record = await stored(req, () => ctx.store.getRecovery(params.recoveryId));
+  if (!record.ok) return unavailable(reply);
+  const body: RecoveryGetResponse = { blob: record.value?.blob ?? decoy };
+  return reply.code(200).header('cache-control', 'no-store').send(body);
+}
+
+const NO_BACKUP = 'no backup for this recovery id and key';
+
+async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
+  const params = parse(reply, RecoveryIdParams, req.params);
+  if (params === undefined) return reply;
+  const body = parse(reply, RecoveryRestoreRequest, req.body);
+  if (body === undefined) return reply;
+  if (body.v !== PROTOCOL_VERSION) {
+    return sendError(reply, 400, 'unsupported-version', `this relay speaks v${PROTOCOL_VERSION}`);
+  }
+  const signingKey = fromBase64(body.signingKey);
+  const boxKey = fromBase64(body.boxKey);
+  const signature = fromBase64(body.signature);
+  if (signingKey === undefined || boxKey === undefined || signature === undefined) {
+    throw new Error('schema let bad base64 by');
+  }
+  const recoveryId = fromHex(params.recoveryId);
+  const record = await stored(req, () => ctx.store.getRecovery(params.recoveryId));
+  if (!record.ok) return unavailable(reply);
+  // One verification on both paths: an unknown id and a wrong key answer alike.
+  const key =
+    record.value === undefined
+      ? ctx.decoys.restoreKey
+      : (fromBase64(record.value.restoreKey) ?? ctx.decoys.restoreKey);
+  const payload = recoveryRestorePayload({
+    recoveryId,
+    deviceId: body.deviceId,
+    signingKey,
+    boxKey,
+    label: body.label,
+  });
+  const valid = verifyRecoverySignature(key, payload, signature);
+  if (record.value === undefined || !valid) return sendError(reply, 404, 'not-found', NO_BACKUP);
+  const { accountId, blob } = record.value;
+  const added = await stored(req, () =>
+    ctx.store.addDevice(accountId, {
+      deviceId: body.deviceId,
+      signingKey: body.signingKey,
+      boxKey: body.boxKey,
+      label: body.label,
+    }),
+  );
+  if (!added.ok) return unavailable(reply);
+  if (added.value === 'conflict') {
+    return sendError(reply, 409, 'exists', 'this device id is taken with other keys');
+  }
+  if (added.value === 'no-account') return sendError(reply, 404, 'not-found', NO_BACKUP);
+  req.log.info({ account: accountId, device: body.deviceId }, 'device restored from recovery');
+  const answer: RecoveryRestoreResponse = {
+    accountId,
+    deviceId: body.deviceId,
+    blob,
+    created: added.value === 'created',
+  };
+  return reply
+    .code(added.value === 'created' ? 201 : 200)
+    .header('cache-control', 'no-store')
+    .send(answer);
+}
+
+export interface RecoveryRouteOptions {
+  /** The relay's clock, for the signedAt window (tests move it). */
+  now?: () => number;
+}
+
+/** Registers the routes; call after @fastify/rate-limit and the error handler. */
+export async function registerRecovery(
+  app: FastifyInstance,
+  store: RelayStore,
+  limits: RelayLimitsConfig,
+  options: RecoveryRouteOptions = {},
+): Promise<void> {
+  const secret = fromBase64(await store.relaySecret(DECOY_SECRET_NAME, toBase64(randomBytes(32))));
+  if (secret === undefined) throw new Error('the stored decoy secret is not base64');
+  const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now };
+  // One hook instance, so GET and restore draw from one per-IP budget.
+  const lookups = app.rateLimit({ max: limits.recoveryLookupsPerMinute, timeWindow: 60_000 });
+  const writes = { rateLimit: { max: limits.registerPerMinute, timeWindow: 60_000 } };
+  const path = `${RECOVERY_PATH}/:recoveryId`;
+  const quiet = { logLevel: 'warn' as const, bodyLimit: BODY_LIMIT };
+
+  app.put(path, { ...quiet, config: writes }, (req, reply) => put(ctx, req, reply));
+  app.delete(path, { ...quiet, config: writes }, (req, reply) => remove(ctx, req, reply));
+  app.get(path, { ...quiet, onRequest: lookups }, (req, reply) => get(ctx, req, reply));
+  app.post(`${path}/restore`, { ...quiet, onRequest: lookups }, (req, reply) =>
+    restore(ctx, req, reply),
+  );
+}

@@ -1,0 +1,393 @@
+/**
+ * One WebSocket connection's protocol logic, without the socket: frames in
+ * (`onFrame`), frames out (`out.send`), so it can be driven directly in tests.
+ *
+ * States: `hello` (challenge sent, waiting for `auth`) → `authenticating`
+ * (looking up the device) → `ready` → `closed`. Requests before `ready` get
+ * `not-authenticated`. Every failure is an `error` frame; only auth failures,
+ * revocation and slowness close the socket.
+ */
+import {
+  base64Length,
+  CLOSE_CODES,
+  decodeClientMessage,
+  DEFAULT_PULL_LIMIT,
+  fromBase64,
+  PROTOCOL_VERSION,
+  RECORD_OVERHEAD,
+  toBase64,
+  verifyAuth,
+  type AuthMessage,
+  type ClientRequest,
+  type ErrorCode,
+  type ErrorMessage,
+  type EventsMessage,
+  type PushRequest,
+  type ServerMessage,
+  type WireEvent,
+} from '@cairn/shared';
+import type { Committer } from './committer.js';
+import type { RelayLimitsConfig } from './config.js';
+import type { Hub, HubPeer } from './hub.js';
+import type { RelayMetrics } from './metrics.js';
+import type { RelayStore, StoredEvent } from './store/types.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface Outbox {
+  send(frame: string): void;
+  close(code: number, reason: string): void;
+}
+
+export interface LogLike {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface SessionDeps {
+  store: RelayStore;
+  committer: Committer;
+  hub: Hub;
+  limits: RelayLimitsConfig;
+  metrics: RelayMetrics;
+  /** Per-device push buckets shared by that device's sessions in this process. */
+  buckets: Map<string, TokenBucket>;
+  log: LogLike;
+  now: () => number;
+}
+
+type State = 'hello' | 'authenticating' | 'ready' | 'closed';
+
+export function eventFrame(streamId: string, e: StoredEvent): string {
+  const m: ServerMessage = {
+    type: 'event',
+    streamId,
+    seq: e.seq,
+    eventId: e.eventId,
+    data: e.data,
+  };
+  if (e.coversSeq !== undefined) m.coversSeq = e.coversSeq;
+  return JSON.stringify(m);
+}
+
+function wire(e: StoredEvent): WireEvent {
+  const w: WireEvent = { seq: e.seq, eventId: e.eventId, data: e.data };
+  if (e.coversSeq !== undefined) w.coversSeq = e.coversSeq;
+  return w;
+}
+
+export class Session implements HubPeer {
+  private state: State = 'hello';
+  private account = '';
+  private device = '';
+  private inFlight = 0;
+
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly out: Outbox,
+    private readonly challenge: Uint8Array,
+  ) {}
+
+  get accountId(): string {
+    return this.account;
+  }
+  get deviceId(): string {
+    return this.device;
+  }
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  helloFrame(): string {
+    const l = this.deps.limits;
+    return JSON.stringify({
+      type: 'hello',
+      v: PROTOCOL_VERSION,
+      challenge: toBase64(this.challenge),
+      limits: {
+        maxEventBytes: l.maxEventBytes,
+        maxFrameBytes: l.maxFrameBytes,
+        maxPullLimit: l.maxPullLimit,
+        maxPageBytes: l.maxPageBytes,
+        pushRate: l.pushRate,
+        pushBurst: l.pushBurst,
+      },
+    } satisfies ServerMessage);
+  }
+
+  /** Handles one text frame. Never rejects: a failure becomes an `error` frame. */
+  async onFrame(text: string): Promise<void> {
+    if (this.state === 'closed') return;
+    const decoded = decodeClientMessage(text);
+    if (!decoded.ok) {
+      this.error(decoded.error.code, decoded.error.message, decoded.error.ref);
+      return;
+    }
+    const m = decoded.value;
+    try {
+      if (m.type === 'auth') {
+        if (this.state !== 'hello') this.error('not-authenticated', 'already authenticated');
+        else await this.auth(m);
+        return;
+      }
+      if (this.state !== 'ready') {
+        this.error('not-authenticated', 'send auth and wait for ready first', m.id);
+        return;
+      }
+      if (m.type === 'push') {
+        await this.push(m);
+        return;
+      }
+      if (this.inFlight >= this.deps.limits.maxInFlight) {
+        this.error('rate-limited', 'too many requests in flight', m.id, 100);
+        return;
+      }
+      this.inFlight++;
+      try {
+        await this.request(m);
+      } finally {
+        this.inFlight--;
+      }
+    } catch (e) {
+      const ref = m.type === 'auth' ? undefined : m.id;
+      this.deps.log.error({ err: e, type: m.type }, 'storage failed');
+      this.error('unavailable', 'storage is unavailable; retry later', ref);
+    }
+  }
+
+  onBinary(): void {
+    if (this.state !== 'closed')
+      this.error('bad-frame', 'binary frames are not part of the protocol');
+  }
+
+  onAuthTimeout(): void {
+    if (this.state !== 'hello' && this.state !== 'authenticating') return;
+    this.error('not-authenticated', 'no auth in time');
+    this.close(CLOSE_CODES.authTimeout, 'auth timeout');
+  }
+
+  /** The socket closed. */
+  onClosed(): void {
+    const wasReady = this.state === 'ready';
+    this.state = 'closed';
+    if (!wasReady) return;
+    this.deps.hub.remove(this);
+    this.deps.metrics.authenticated.dec();
+    if (!this.deps.hub.hasDevice(this.account, this.device)) {
+      this.deps.buckets.delete(`${this.account}|${this.device}`);
+    }
+    this.deps.store.touchDevice(this.account, this.device).catch((e: unknown) => {
+      this.deps.log.warn({ err: e }, 'could not record last seen');
+    });
+  }
+
+  deliver(frame: string): void {
+    if (this.state !== 'ready') return;
+    this.out.send(frame);
+  }
+
+  kick(code: ErrorCode, message: string, closeCode: number): void {
+    if (this.state === 'closed') return;
+    this.error(code, message);
+    this.close(closeCode, message);
+  }
+
+  private close(code: number, reason: string): void {
+    if (this.state === 'ready') this.onClosed();
+    this.state = 'closed';
+    this.out.close(code, reason);
+  }
+
+  private send(m: ServerMessage): void {
+    if (this.state !== 'closed') this.out.send(JSON.stringify(m));
+  }
+
+  private error(code: ErrorCode, message: string, ref?: number, retryAfterMs?: number): void {
+    this.deps.metrics.errors.inc({ code });
+    const m: ErrorMessage = { type: 'error', code, message };
+    if (ref !== undefined) m.ref = ref;
+    if (retryAfterMs !== undefined) m.retryAfterMs = retryAfterMs;
+    this.send(m);
+  }
+
+  private async auth(m: AuthMessage): Promise<void> {
+    if (m.v !== PROTOCOL_VERSION) {
+      this.error('unsupported-version', `this relay speaks v${PROTOCOL_VERSION}`);
+      this.close(CLOSE_CODES.badVersion, 'unsupported version');
+      return;
+    }
+    this.state = 'authenticating';
+    const device = await this.deps.store.getDevice(m.accountId, m.deviceId);
+    if (this.state !== 'authenticating') return;
+    const key = device === undefined ? undefined : fromBase64(device.signingKey);
+    if (
+      device === undefined ||
+      key === undefined ||
+      !verifyAuth(key, this.challenge, m.accountId, m.deviceId, m.signature)
+    ) {
+      this.deps.log.info({ account: m.accountId, device: m.deviceId }, 'auth failed');
+      this.error('auth-failed', 'authentication failed');
+      this.close(CLOSE_CODES.authFailed, 'authentication failed');
+      return;
+    }
+    if (device.revokedAt !== null) {
+      this.error('revoked', 'this device was revoked');
+      this.close(CLOSE_CODES.revoked, 'revoked');
+      return;
+    }
+    this.account = m.accountId;
+    this.device = m.deviceId;
+    this.state = 'ready';
+    this.deps.hub.add(this);
+    this.deps.metrics.authenticated.inc();
+    this.deps.log.info({ account: this.account, device: this.device }, 'device connected');
+    this.send({ type: 'ready', accountId: this.account, deviceId: this.device });
+    await this.deps.store.touchDevice(this.account, this.device);
+  }
+
+  private bucket(): TokenBucket {
+    const key = `${this.account}|${this.device}`;
+    let b = this.deps.buckets.get(key);
+    if (b === undefined) {
+      b = new TokenBucket(this.deps.limits.pushRate, this.deps.limits.pushBurst, this.deps.now());
+      this.deps.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  private async push(m: PushRequest): Promise<void> {
+    const bytes = base64Length(m.data);
+    if (bytes > this.deps.limits.maxEventBytes) {
+      this.error('too-large', `an event is at most ${this.deps.limits.maxEventBytes} bytes`, m.id);
+      return;
+    }
+    if (bytes < RECORD_OVERHEAD) {
+      this.error('bad-message', 'data is shorter than a sealed record', m.id);
+      return;
+    }
+    const wait = this.bucket().take(this.deps.now());
+    if (wait > 0) {
+      this.error('rate-limited', 'too many pushes from this device', m.id, wait);
+      return;
+    }
+    this.deps.metrics.pushes.inc();
+    // Queued synchronously, before any await: a device's pushes keep their order.
+    const item = {
+      accountId: this.account,
+      deviceId: this.device,
+      streamId: m.streamId,
+      eventId: m.eventId,
+      data: m.data,
+      bytes,
+      ...(m.coversSeq === undefined ? {} : { coversSeq: m.coversSeq }),
+    };
+    const outcome = await this.deps.committer.submit(item);
+    if (!outcome.ok) {
+      this.error(outcome.code, outcome.message, m.id);
+      return;
+    }
+    this.deps.metrics.acks.inc();
+    if (outcome.duplicate) this.deps.metrics.duplicates.inc();
+    this.send({ type: 'ack', ref: m.id, seq: outcome.seq, duplicate: outcome.duplicate });
+  }
+
+  private bounds(limit: number | undefined): { limit: number; maxBytes: number } {
+    const l = this.deps.limits;
+    return {
+      limit: Math.min(limit ?? DEFAULT_PULL_LIMIT, l.maxPullLimit),
+      maxBytes: l.maxPageBytes,
+    };
+  }
+
+  private async request(m: Exclude<ClientRequest, PushRequest>): Promise<void> {
+    const { store } = this.deps;
+    switch (m.type) {
+      case 'pull': {
+        const page = await store.pull(this.account, m.streamId, m.after, this.bounds(m.limit));
+        this.send({
+          type: 'events',
+          ref: m.id,
+          streamId: m.streamId,
+          after: m.after,
+          events: page.events.map(wire),
+          next: page.next,
+          hasMore: page.hasMore,
+          head: page.head,
+        });
+        return;
+      }
+      case 'bootstrap': {
+        const page = await store.bootstrap(this.account, m.streamId, this.bounds(m.limit));
+        const answer: EventsMessage = {
+          type: 'events',
+          ref: m.id,
+          streamId: m.streamId,
+          after: page.after,
+          events: page.events.map(wire),
+          next: page.next,
+          hasMore: page.hasMore,
+          head: page.head,
+        };
+        if (page.snapshot !== undefined) answer.snapshot = wire(page.snapshot);
+        this.send(answer);
+        return;
+      }
+      case 'streams': {
+        const streams = await store.listStreams(this.account);
+        this.send({ type: 'streams', ref: m.id, streams });
+        return;
+      }
+      case 'devices': {
+        const devices = await store.listDevices(this.account);
+        this.send({
+          type: 'devices',
+          ref: m.id,
+          devices: devices.map((d) => ({
+            deviceId: d.deviceId,
+            label: d.label,
+            createdAt: d.createdAt,
+            lastSeenAt: d.lastSeenAt,
+            revokedAt: d.revokedAt,
+            current: d.deviceId === this.device,
+          })),
+        });
+        return;
+      }
+      case 'relabel': {
+        const done = await store.relabelDevice(this.account, m.deviceId, m.label);
+        if (done) this.send({ type: 'ok', ref: m.id });
+        else this.error('not-found', 'no such device in this account', m.id);
+        return;
+      }
+      case 'add-device': {
+        const outcome = await store.addDevice(this.account, m.device);
+        if (outcome === 'created' || outcome === 'same') {
+          if (outcome === 'created') {
+            this.deps.log.info(
+              { account: this.account, device: m.device.deviceId },
+              'device added',
+            );
+          }
+          this.send({ type: 'ok', ref: m.id });
+        } else {
+          this.error('exists', 'this device id is taken', m.id);
+        }
+        return;
+      }
+      case 'revoke': {
+        const done = await store.revokeDevice(this.account, m.deviceId);
+        if (!done) {
+          this.error('not-found', 'no such device in this account', m.id);
+          return;
+        }
+        this.deps.log.info({ account: this.account, device: m.deviceId }, 'device revoked');
+        this.send({ type: 'ok', ref: m.id });
+        this.deps.hub.revoke(this.account, m.deviceId, CLOSE_CODES.revoked);
+        return;
+      }
+      case 'ping':
+        this.send({ type: 'pong', ref: m.id });
+        return;
+    }
+  }
+}

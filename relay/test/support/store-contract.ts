@@ -1,0 +1,255 @@
+/**
+ * The one contract every `RelayStore` must meet, run against PGlite (unit
+ * project) and Postgres (integration project).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewDevice, PushItem, RelayStore } from '../../src/store/types.js';
+import { b64Id, fakeRecord } from './identities.js';
+
+const ACC_A = 'aa000001-0000-4000-8000-000000000000';
+const ACC_B = 'aa000002-0000-4000-8000-000000000000';
+const DEV_A1 = 'dd000001-0000-4000-8000-000000000000';
+const DEV_A2 = 'dd000002-0000-4000-8000-000000000000';
+const DEV_B1 = 'dd000003-0000-4000-8000-000000000000';
+const S1 = b64Id(32, 1);
+const S2 = b64Id(32, 2);
+const QUOTA = { quotaBytes: 1_000_000 };
+const PAGE = { limit: 1000, maxBytes: 1_000_000 };
+
+const device = (deviceId: string, k: number, label = 'phone'): NewDevice => ({
+  deviceId,
+  signingKey: b64Id(32, k),
+  boxKey: b64Id(32, k + 100),
+  label,
+});
+
+let nextEvent = 1;
+function item(accountId: string, streamId: string, over: Partial<PushItem> = {}): PushItem {
+  const n = nextEvent++;
+  const e = Buffer.alloc(16);
+  e.writeUInt32BE(n, 12);
+  return {
+    accountId,
+    deviceId: accountId === ACC_A ? DEV_A1 : DEV_B1,
+    streamId,
+    eventId: e.toString('base64'),
+    data: fakeRecord(64, n % 256),
+    bytes: 64,
+    ...over,
+  };
+}
+
+export function storeContract(
+  name: string,
+  open: () => Promise<RelayStore>,
+  dispose?: () => Promise<void>,
+): void {
+  describe(`RelayStore contract: ${name}`, () => {
+    let store: RelayStore;
+    beforeAll(async () => {
+      store = await open();
+      expect(await store.registerAccount(ACC_A, device(DEV_A1, 1))).toBe('created');
+      expect(await store.registerAccount(ACC_B, device(DEV_B1, 3))).toBe('created');
+    });
+    afterAll(async () => {
+      await store.close();
+      await dispose?.();
+    });
+
+    it('registers idempotently and refuses a taken id', async () => {
+      expect(await store.registerAccount(ACC_A, device(DEV_A1, 1, 'other label'))).toBe('same');
+      expect(await store.registerAccount(ACC_A, device(DEV_A1, 9))).toBe('conflict');
+      expect(await store.registerAccount(ACC_A, device(DEV_A2, 2))).toBe('conflict');
+      expect(await store.addDevice(ACC_A, device(DEV_A2, 2, 'laptop'))).toBe('created');
+      expect(await store.addDevice(ACC_A, device(DEV_A2, 2))).toBe('same');
+      expect(await store.addDevice(ACC_A, device(DEV_A2, 7))).toBe('conflict');
+      expect(await store.addDevice('aa0000ff-0000-4000-8000-000000000000', device(DEV_A2, 2))).toBe(
+        'no-account',
+      );
+      const d = await store.getDevice(ACC_A, DEV_A2);
+      expect(d).toMatchObject({
+        deviceId: DEV_A2,
+        signingKey: b64Id(32, 2),
+        boxKey: b64Id(32, 102),
+      });
+      expect(d?.label).toBe('laptop');
+      expect(d?.revokedAt).toBeNull();
+      expect(await store.getDevice(ACC_B, DEV_A2)).toBeUndefined();
+    });
+
+    it('relabels, touches and revokes devices within their account only', async () => {
+      expect(await store.relabelDevice(ACC_A, DEV_A2, 'work laptop')).toBe(true);
+      expect(await store.relabelDevice(ACC_B, DEV_A2, 'stolen')).toBe(false);
+      await store.touchDevice(ACC_A, DEV_A2);
+      expect(await store.revokeDevice(ACC_B, DEV_A2)).toBe(false);
+      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe(true);
+      const first = (await store.getDevice(ACC_A, DEV_A2))?.revokedAt;
+      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe(true);
+      expect((await store.getDevice(ACC_A, DEV_A2))?.revokedAt).toBe(first);
+      const list = await store.listDevices(ACC_A);
+      expect(list.map((d) => d.deviceId)).toEqual([DEV_A1, DEV_A2]);
+      expect(list[1]).toMatchObject({ label: 'work laptop' });
+      expect(list[1]?.lastSeenAt).toBeTypeOf('number');
+      expect(list[1]?.revokedAt).toBeTypeOf('number');
+      expect((await store.listDevices(ACC_B)).map((d) => d.deviceId)).toEqual([DEV_B1]);
+    });
+
+    it('numbers a stream 1, 2, 3… and answers a retry with the original seq', async () => {
+      const [a, b, c] = [item(ACC_A, S1), item(ACC_A, S1), item(ACC_A, S1)];
+      const first = await store.append([a, b, a], QUOTA);
+      expect(first).toEqual([
+        { ok: true, seq: 1, duplicate: false },
+        { ok: true, seq: 2, duplicate: false },
+        { ok: true, seq: 1, duplicate: true },
+      ]);
+      expect(await store.append([b, c], QUOTA)).toEqual([
+        { ok: true, seq: 2, duplicate: true },
+        { ok: true, seq: 3, duplicate: false },
+      ]);
+      const page = await store.pull(ACC_A, S1, 0, PAGE);
+      expect(page.events.map((e) => [e.seq, e.eventId, e.data])).toEqual([
+        [1, a.eventId, a.data],
+        [2, b.eventId, b.data],
+        [3, c.eventId, c.data],
+      ]);
+      expect(page).toMatchObject({ head: 3, hasMore: false, next: 3 });
+    });
+
+    it('keeps accounts and streams apart, even with equal ids', async () => {
+      const shared = item(ACC_A, S2);
+      const same = { ...shared, accountId: ACC_B, deviceId: DEV_B1 };
+      expect(await store.append([shared, same], QUOTA)).toEqual([
+        { ok: true, seq: 1, duplicate: false },
+        { ok: true, seq: 1, duplicate: false },
+      ]);
+      expect((await store.pull(ACC_B, S1, 0, PAGE)).events).toEqual([]);
+      expect((await store.pull(ACC_B, S2, 0, PAGE)).events).toHaveLength(1);
+      expect(await store.range(ACC_B, S1, 1, 10)).toEqual([]);
+      const streamsB = await store.listStreams(ACC_B);
+      expect(streamsB).toEqual([{ streamId: S2, head: 1 }]);
+    });
+
+    it('pages by count and by bytes, always at least one event', async () => {
+      const s = b64Id(32, 3);
+      const items = Array.from({ length: 7 }, () => item(ACC_A, s));
+      await store.append(items, QUOTA);
+      const p1 = await store.pull(ACC_A, s, 0, { limit: 3, maxBytes: 1_000_000 });
+      expect(p1.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(p1).toMatchObject({ hasMore: true, next: 3, head: 7 });
+      const p2 = await store.pull(ACC_A, s, 3, { limit: 100, maxBytes: 130 });
+      expect(p2.events.map((e) => e.seq)).toEqual([4, 5, 6]);
+      expect(p2).toMatchObject({ hasMore: true, next: 6 });
+      const p3 = await store.pull(ACC_A, s, 6, { limit: 100, maxBytes: 1 });
+      expect(p3.events.map((e) => e.seq)).toEqual([7]);
+      expect(p3).toMatchObject({ hasMore: false, next: 7 });
+      const p4 = await store.pull(ACC_A, s, 7, PAGE);
+      expect(p4).toMatchObject({ events: [], hasMore: false, next: 7, head: 7 });
+      expect((await store.range(ACC_A, s, 2, 4)).map((e) => e.seq)).toEqual([2, 3, 4]);
+    });
+
+    it('bootstraps from the snapshot covering the most, then the events after it', async () => {
+      const s = b64Id(32, 4);
+      await store.append([item(ACC_A, s), item(ACC_A, s), item(ACC_A, s)], QUOTA);
+      const none = await store.bootstrap(ACC_A, s, PAGE);
+      expect(none.snapshot).toBeUndefined();
+      expect(none).toMatchObject({ after: 0, head: 3, next: 3, hasMore: false });
+      expect(none.events).toHaveLength(3);
+
+      const snapA = item(ACC_A, s, { coversSeq: 2 }); // seq 4
+      const late = item(ACC_A, s); // seq 5
+      const snapB = item(ACC_A, s, { coversSeq: 3 }); // seq 6
+      const last = item(ACC_A, s); // seq 7
+      await store.append([snapA, late, snapB, last], QUOTA);
+      const boot = await store.bootstrap(ACC_A, s, PAGE);
+      expect(boot.snapshot).toEqual({
+        seq: 6,
+        eventId: snapB.eventId,
+        data: snapB.data,
+        coversSeq: 3,
+      });
+      expect(boot.after).toBe(3);
+      expect(boot.events.map((e) => e.seq)).toEqual([4, 5, 7]);
+      expect(boot.events[0]?.coversSeq).toBe(2);
+      expect(boot).toMatchObject({ head: 7, next: 7, hasMore: false });
+      const paged = await store.bootstrap(ACC_A, s, { limit: 1, maxBytes: 1_000_000 });
+      expect(paged.events.map((e) => e.seq)).toEqual([4]);
+      expect(paged).toMatchObject({ hasMore: true, next: 4 });
+      expect(await store.listStreams(ACC_A)).toContainEqual({
+        streamId: s,
+        head: 7,
+        snapshotCovers: 3,
+      });
+    });
+
+    it('does not stop after the excluded snapshot when it is the head', async () => {
+      const s = b64Id(32, 5);
+      await store.append([item(ACC_A, s), item(ACC_A, s)], QUOTA);
+      await store.append([item(ACC_A, s, { coversSeq: 1 })], QUOTA);
+      const boot = await store.bootstrap(ACC_A, s, { limit: 1, maxBytes: 1_000_000 });
+      expect(boot.events.map((e) => e.seq)).toEqual([2]);
+      expect(boot).toMatchObject({ after: 1, hasMore: false, next: 3, head: 3 });
+    });
+
+    it('refuses a snapshot covering beyond the head, and a push over quota', async () => {
+      const s = b64Id(32, 6);
+      const [ok1, tooFar, big, ok2] = [
+        item(ACC_B, s),
+        item(ACC_B, s, { coversSeq: 5 }),
+        item(ACC_B, s, { bytes: 10_000 }),
+        item(ACC_B, s),
+      ];
+      const before = await store.bytesUsed(ACC_B);
+      const out = await store.append([ok1, tooFar, big, ok2], { quotaBytes: before + 1000 });
+      expect(out[0]).toEqual({ ok: true, seq: 1, duplicate: false });
+      expect(out[1]).toMatchObject({ ok: false, code: 'bad-cover' });
+      expect(out[2]).toMatchObject({ ok: false, code: 'quota' });
+      expect(out[3]).toEqual({ ok: true, seq: 2, duplicate: false });
+      expect(await store.bytesUsed(ACC_B)).toBe(before + 128);
+    });
+
+    it('stores nothing and burns no seq when the transaction fails', async () => {
+      const s = b64Id(32, 7);
+      const a = item(ACC_A, s);
+      await expect(
+        store.append([a], {
+          ...QUOTA,
+          beforeCommit: () => {
+            throw new Error('injected crash before commit');
+          },
+        }),
+      ).rejects.toThrow('injected crash');
+      expect((await store.pull(ACC_A, s, 0, PAGE)).events).toEqual([]);
+      expect(await store.append([item(ACC_A, s), a], QUOTA)).toEqual([
+        { ok: true, seq: 1, duplicate: false },
+        { ok: true, seq: 2, duplicate: false },
+      ]);
+    });
+
+    it('gives concurrent appends to one stream distinct, gapless seqs', async () => {
+      const s = b64Id(32, 8);
+      const items = Array.from({ length: 30 }, () => item(ACC_A, s));
+      const outs = await Promise.all(
+        items.map((i, n) => store.append(n % 3 === 0 ? [i, items[0] ?? i] : [i], QUOTA)),
+      );
+      const seqs = outs.map((o) => (o[0]?.ok ? o[0].seq : -1)).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
+      const page = await store.pull(ACC_A, s, 0, PAGE);
+      expect(page.events.map((e) => e.seq)).toEqual(seqs);
+      expect(new Set(page.events.map((e) => e.eventId)).size).toBe(30);
+    });
+
+    it('stores large sealed bytes exactly', async () => {
+      const s = b64Id(32, 9);
+      const data = Buffer.alloc(300_000);
+      for (let k = 0; k < data.length; k++) data[k] = (k * 7919) % 251;
+      const big = item(ACC_A, s, { data: data.toString('base64'), bytes: data.length });
+      await store.append([big], QUOTA);
+      const got = await store.pull(ACC_A, s, 0, PAGE);
+      expect(got.events[0]?.data).toBe(big.data);
+    });
+
+    it('is healthy', async () => {
+      expect(await store.health()).toBe(true);
+    });
+  });
+}
