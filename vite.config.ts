@@ -1,12 +1,36 @@
 import { fileURLToPath } from 'node:url';
+import { serwist } from '@serwist/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [
+    react(),
+    serwist({
+      swSrc: 'src/sw.ts',
+      swDest: 'sw.js',
+      globDirectory: here('./client/dist'),
+      // The app shell, its code, the Automerge WASM, the icons and the offline page:
+      // everything the app needs to open and work with the network off.
+      globPatterns: ['**/*.{html,js,css,wasm,png,svg,webmanifest,ico}'],
+      globIgnores: ['sw.js', '**/*.map'],
+      // The Automerge WASM is ~3.6 MB; the default 2 MiB limit would leave it out.
+      maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      rollupFormat: 'es',
+      mode: 'production',
+    }),
+  ],
   resolve: {
-    alias: { '@cairn/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) },
+    alias: [
+      { find: '@cairn/shared', replacement: here('./shared/src/index.ts') },
+      // The browser gets one Automerge instance: the slim entry, initialised once from
+      // the emitted .wasm file (client/src/app/automerge.ts). Node keeps the full entry.
+      { find: /^@automerge\/automerge$/, replacement: '@automerge/automerge/slim' },
+    ],
   },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  worker: { format: 'es' },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2048 },
 });

@@ -1,19 +1,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { openApp } from './app/open';
+import { registerServiceWorker } from './app/service-worker';
+import { Boot } from './ui/Boot';
+import './ui/styles.css';
 
-function App() {
-  return (
-    <main>
-      <h1>Cairn</h1>
-      <p>A private habit tracker. The app is being laid out; this page says the server is up.</p>
-    </main>
-  );
-}
+registerServiceWorker();
 
 const root = document.getElementById('root');
-if (root !== null)
+if (root !== null) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <Boot open={openApp} />
     </StrictMode>,
   );
+}

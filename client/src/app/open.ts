@@ -1,0 +1,58 @@
+/**
+ * Opens the app on this device: Automerge's WASM and the crypto core, K_master from
+ * IndexedDB (created on first launch), the OPFS logs in their worker, then every document
+ * from its log. Nothing here needs the network.
+ */
+import { ready } from '@cairn/shared';
+import { OpfsLogStorage, loadOrCreateMasterKey, wipeLocalData, type RecordEvent } from '../storage';
+import { BrowserSync } from '../sync/browser';
+import { initAutomerge } from './automerge';
+import { Controller } from './controller';
+import { createStore } from './store';
+import type { AppModel } from './model';
+
+const TICK_MS = 60_000;
+
+let opened: Promise<AppModel> | undefined;
+
+async function open(): Promise<AppModel> {
+  await Promise.all([initAutomerge(), ready()]);
+  const key = await loadOrCreateMasterKey();
+  if (!key.ok) throw new Error(`the device key could not be opened (${key.error.message})`);
+  const storage = await OpfsLogStorage.open();
+  if (!storage.ok) throw new Error(`local storage could not be opened (${storage.error.message})`);
+  // The sync engine needs the store, the store needs the engine's capture: bind it late.
+  const late: { capture?: (event: RecordEvent) => void } = {};
+  const store = createStore(
+    storage.value,
+    key.value.kMaster,
+    ({ doc, error }) => console.warn(`compaction of ${doc} failed: ${error.code}`),
+    (event) => late.capture?.(event),
+  );
+  const loaded = await store.load();
+  if (!loaded.ok) throw new Error(`local data could not be read (${loaded.error.message})`);
+  const sync = new BrowserSync(store, storage.value);
+  late.capture = sync.capture;
+  // In the background: the app opens without waiting for the sync state or the network.
+  sync.start().catch((e: unknown) => console.error('sync failed to start', e));
+  const controller = new Controller({
+    store,
+    reports: loaded.value,
+    sync,
+    wipe: async () => {
+      await sync.stop();
+      const r = await wipeLocalData({ storages: [storage.value] });
+      return r.ok ? { ok: true } : { ok: false, message: `Wiping failed: ${r.error.message}` };
+    },
+  });
+  const scheduled = await controller.schedule();
+  if (!scheduled.ok) console.warn(`today's check-ins were not prepared: ${scheduled.message}`);
+  setInterval(() => void controller.tick(), TICK_MS);
+  return controller;
+}
+
+/** Opens once, however many times it is called (React may mount twice in development). */
+export function openApp(): Promise<AppModel> {
+  opened ??= open();
+  return opened;
+}

@@ -1,0 +1,13 @@
+/**
+ * Registers the service worker (client/src/sw.ts, built to /sw.js) so the app shell is
+ * precached and the next visit opens with no network. Failure is not fatal: the app
+ * still works online, so it is logged, not shown.
+ */
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  navigator.serviceWorker
+    .register('/sw.js', { type: 'module', scope: '/' })
+    .catch((err: unknown) => {
+      console.warn('service worker registration failed', err);
+    });
+}

@@ -1,0 +1,159 @@
+/**
+ * Export (JSON and CSV, plaintext for the user) and import of a JSON export. An import
+ * is previewed first: the domain's `applyImport` runs on copies of the documents and the
+ * preview counts what it adds and changes; applying then writes the same mutators
+ * through the store, so each write is durable before the UI reports it.
+ */
+import * as A from '@automerge/automerge';
+import {
+  allObservations,
+  allOneOffs,
+  applyImport,
+  exportCsv as domainCsv,
+  exportJson as domainJson,
+  importMonths,
+  listCategories,
+  listHabits,
+  monthOf,
+  parseImportJson,
+  readProfile,
+  type CsvFile,
+  type ExportData,
+} from '../domain';
+import type { AppStore } from './controller';
+import type { ImportPreview, Outcome } from './types';
+
+function docs(store: AppStore) {
+  return {
+    profile: store.doc('profile'),
+    categories: store.doc('categories'),
+    templates: store.doc('templates'),
+    observations: store.doc('observations'),
+    oneOffs: store.doc('oneOffs'),
+  };
+}
+
+export function exportJson(store: AppStore, now: number): string {
+  return JSON.stringify(domainJson(docs(store), now), null, 2);
+}
+
+export function exportCsv(store: AppStore): CsvFile[] {
+  return domainCsv(docs(store));
+}
+
+interface Diff {
+  added: number;
+  changed: number;
+}
+
+function diff<T extends { id: string }>(before: readonly T[], after: readonly T[]): Diff {
+  const old = new Map(before.map((x) => [x.id, JSON.stringify(x)]));
+  let added = 0;
+  let changed = 0;
+  for (const x of after) {
+    const was = old.get(x.id);
+    if (was === undefined) added += 1;
+    else if (was !== JSON.stringify(x)) changed += 1;
+  }
+  return { added, changed };
+}
+
+function lines(d: Diff, one: string, many: string): string[] {
+  const out: string[] = [];
+  if (d.added > 0) out.push(`Add ${d.added} ${d.added === 1 ? one : many}`);
+  if (d.changed > 0) out.push(`Update ${d.changed} ${d.changed === 1 ? one : many}`);
+  return out;
+}
+
+export interface ImportWriter {
+  /** Runs one import step as a durable change of a document. */
+  write(step: ImportStep): Promise<Outcome>;
+  /** Prepares the month buckets the import writes to. */
+  ensureMonths(name: 'observations' | 'oneOffs', months: string[]): Promise<Outcome>;
+  /** After a successful import (e.g. to materialise due check-ins). */
+  done(): Promise<void>;
+}
+
+export type ImportStep =
+  | { doc: 'profile'; data: ExportData }
+  | { doc: 'categories'; data: ExportData }
+  | { doc: 'templates'; data: ExportData }
+  | { doc: 'observations'; data: ExportData }
+  | { doc: 'oneOffs'; data: ExportData };
+
+export function previewImport(
+  store: AppStore,
+  text: string,
+  sha256Hex: (s: string) => string,
+  writer: ImportWriter,
+): ImportPreview | { error: string } {
+  const parsed = parseImportJson(text);
+  if (!parsed.ok) return { error: `This file cannot be imported: ${parsed.error.message}` };
+  const data = parsed.value;
+  const before = docs(store);
+  // On copies: changing a document makes the original read-only for Automerge, and the
+  // store's documents must stay writable.
+  const after = applyImport(
+    {
+      profile: A.clone(before.profile),
+      categories: A.clone(before.categories),
+      templates: A.clone(before.templates),
+      observations: A.clone(before.observations),
+      oneOffs: A.clone(before.oneOffs),
+    },
+    data,
+    sha256Hex,
+  );
+  const summary: string[] = [];
+  const p0 = readProfile(before.profile);
+  const p1 = readProfile(after.profile);
+  if (p0.name !== p1.name || p0.timezone !== p1.timezone) {
+    summary.push(`Set your profile to ${p1.name} (${p1.timezone})`);
+  }
+  summary.push(
+    ...lines(
+      diff(listCategories(before.categories), listCategories(after.categories)),
+      'category',
+      'categories',
+    ),
+    ...lines(
+      diff(
+        listHabits(before.templates, { includeArchived: true }),
+        listHabits(after.templates, { includeArchived: true }),
+      ),
+      'habit',
+      'habits',
+    ),
+    ...lines(
+      diff(allObservations(before.observations), allObservations(after.observations)),
+      'check-in',
+      'check-ins',
+    ),
+    ...lines(diff(allOneOffs(before.oneOffs), allOneOffs(after.oneOffs)), 'one-off', 'one-offs'),
+  );
+  return {
+    summary,
+    async apply() {
+      const months = importMonths(data);
+      const steps: (() => Promise<Outcome>)[] = [
+        () => writer.write({ doc: 'profile', data }),
+        () => writer.write({ doc: 'categories', data }),
+        () => writer.write({ doc: 'templates', data }),
+        () => writer.ensureMonths('observations', months.observations),
+        () => writer.write({ doc: 'observations', data }),
+        () =>
+          writer.ensureMonths('oneOffs', [
+            ...months.oneOffs,
+            ...data.oneOffs.map((o) => monthOf(o.date)),
+          ]),
+        () => writer.write({ doc: 'oneOffs', data }),
+      ];
+      for (const step of steps) {
+        const r = await step();
+        if (!r.ok) return r;
+      }
+      await writer.done();
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * What the UI sees of the app: plain view records and the actions a user can take.
+ * The UI renders these and calls these; the controller (controller.ts) builds them
+ * from the domain documents and writes through the document store.
+ */
+
+export type HabitKind = 'yesno' | 'count' | 'duration';
+
+export interface ProfileView {
+  name: string;
+  timezone: string;
+}
+
+export interface CategoryView {
+  id: string;
+  name: string;
+  color: string;
+  order: number;
+}
+
+export interface HabitView {
+  id: string;
+  name: string;
+  categoryId: string | null;
+  kind: HabitKind;
+  /** Count target, or minutes for a duration habit; null for yes/no. */
+  target: number | null;
+  cron: string;
+  /** The schedule in words ("Mon, Wed and Fri"). */
+  scheduleText: string;
+  notes: string;
+  archived: boolean;
+}
+
+export interface HabitDraft {
+  name: string;
+  categoryId: string | null;
+  kind: HabitKind;
+  target: number | null;
+  cron: string;
+  notes: string;
+}
+
+export type CheckInStatus = 'pending' | 'done' | 'skipped';
+
+export interface CheckInView {
+  id: string;
+  habit: HabitView;
+  date: string;
+  status: CheckInStatus;
+  value: number | null;
+  note: string;
+}
+
+export interface CheckInUpdate {
+  status?: CheckInStatus;
+  value?: number | null;
+  note?: string;
+}
+
+export interface OneOffView {
+  id: string;
+  title: string;
+  date: string;
+  done: boolean;
+}
+
+export interface DayCell {
+  date: string;
+  /** 'none': not a counted day (not scheduled, before the start, or in the future). */
+  outcome: 'none' | 'complete' | 'skipped' | 'missed' | 'open';
+  /** How much of the target was reached: 0 nothing … 4 all of it. */
+  level: 0 | 1 | 2 | 3 | 4;
+}
+
+export interface RatePoint {
+  label: string;
+  /** First day of the period, YYYY-MM-DD. */
+  start: string;
+  done: number;
+  due: number;
+}
+
+export interface StreakPoint {
+  date: string;
+  /** Length of the run of complete days as of that date (0 after a missed day). */
+  length: number;
+}
+
+export interface HabitStats {
+  currentStreak: number;
+  bestStreak: number;
+  heatmap: DayCell[];
+  streaks: StreakPoint[];
+  weekly: RatePoint[];
+  monthly: RatePoint[];
+}
+
+/** A load problem storage reported (a torn tail truncated, a record skipped). */
+export interface LoadProblemView {
+  id: string;
+  message: string;
+}
+
+export type SyncState =
+  | { kind: 'local' }
+  | { kind: 'synced' }
+  | { kind: 'syncing'; done: number; total: number }
+  | { kind: 'offline'; queued: number }
+  /** The relay refused this device (revoked, quota…); `message` says what to do. */
+  | { kind: 'refused'; reason: string; message: string };
+
+export interface SyncSettingsView {
+  enabled: boolean;
+  /** The relay's address; the page's origin until one is chosen. */
+  relayUrl: string;
+}
+
+/** The sync engine as the UI sees it (client/src/sync/browser.ts). */
+export interface SyncControls {
+  /** useSyncExternalStore: `state()` changes after every status change. */
+  readonly subscribe: (listener: () => void) => () => void;
+  readonly state: () => SyncState;
+  readonly settings: () => SyncSettingsView;
+  /** Saves the choice and returns; registering and connecting happen in the background. */
+  setEnabled(enabled: boolean, relayUrl: string): Promise<Outcome>;
+}
+
+export type SchedulePick =
+  | { kind: 'daily' }
+  | { kind: 'weekdays' }
+  | { kind: 'days'; days: number[] }
+  | { kind: 'monthly'; day: number }
+  | { kind: 'custom'; cron: string };
+
+export interface ScheduleCheck {
+  ok: boolean;
+  /** The cron expression to store ('' when not ok). */
+  cron: string;
+  /** The sentence when ok, the reason when not. */
+  text: string;
+}
+
+export interface ImportPreview {
+  /** Lines such as "3 habits added", "2 check-ins changed". */
+  summary: string[];
+  apply(): Promise<Outcome>;
+}
+
+export interface CsvFileView {
+  name: string;
+  text: string;
+}
+
+export type Outcome = { ok: true } | { ok: false; message: string };

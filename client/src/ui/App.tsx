@@ -1,0 +1,59 @@
+import { useEffect, useRef } from 'react';
+import { useModel } from '../app/context';
+import { HabitsView } from './habits/HabitsView';
+import { HistoryView } from './history/HistoryView';
+import { Onboarding } from './onboarding/Onboarding';
+import { SettingsView } from './settings/SettingsView';
+import { Header } from './shell/Header';
+import { Nav } from './shell/Nav';
+import { ProblemsBanner } from './shell/ProblemsBanner';
+import { useRoute, type Route } from './shell/route';
+import { TodayView } from './today/TodayView';
+
+const views: Record<Route, () => React.JSX.Element> = {
+  today: TodayView,
+  habits: HabitsView,
+  history: HistoryView,
+  settings: SettingsView,
+};
+
+export function App() {
+  const model = useModel();
+  const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    // Move focus to the new screen so keyboard and screen-reader users land on it.
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [route]);
+  if (model.profile() === null) {
+    return (
+      <>
+        <ProblemsBanner />
+        <Onboarding />
+      </>
+    );
+  }
+  const View = views[route];
+  return (
+    <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <Header />
+      <ProblemsBanner />
+      <main id="main" ref={main} tabIndex={-1} className="app-main">
+        <View />
+      </main>
+      <Nav route={route} />
+    </div>
+  );
+}

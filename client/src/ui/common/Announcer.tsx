@@ -1,0 +1,53 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import type { Outcome } from '../../app/types';
+
+interface Message {
+  text: string;
+  tone: 'info' | 'error';
+  seq: number;
+}
+
+interface Announcer {
+  say(text: string, tone?: 'info' | 'error'): void;
+  /** Announces a failed outcome; says `success` (if given) otherwise. */
+  report(outcome: Outcome, success?: string): boolean;
+}
+
+const AnnouncerContext = createContext<Announcer>({ say: () => undefined, report: (o) => o.ok });
+
+/** One polite live region for the results of user actions ("Saved", or what went wrong). */
+export function AnnouncerProvider(props: { children: ReactNode }) {
+  const [message, setMessage] = useState<Message | null>(null);
+  const say = useCallback((text: string, tone: 'info' | 'error' = 'info') => {
+    setMessage((m) => ({ text, tone, seq: (m?.seq ?? 0) + 1 }));
+  }, []);
+  const report = useCallback(
+    (outcome: Outcome, success?: string) => {
+      if (!outcome.ok) say(outcome.message, 'error');
+      else if (success !== undefined) say(success);
+      return outcome.ok;
+    },
+    [say],
+  );
+  const value = useMemo(() => ({ say, report }), [say, report]);
+  return (
+    <AnnouncerContext.Provider value={value}>
+      {props.children}
+      <div className="announcer" aria-live="polite" role="status">
+        {message !== null && (
+          <p key={message.seq} className={`toast toast-${message.tone}`}>
+            {message.text}
+            <button type="button" className="link" onClick={() => setMessage(null)}>
+              <span className="visually-hidden">Dismiss message</span>
+              <span aria-hidden="true">×</span>
+            </button>
+          </p>
+        )}
+      </div>
+    </AnnouncerContext.Provider>
+  );
+}
+
+export function useAnnouncer(): Announcer {
+  return useContext(AnnouncerContext);
+}

@@ -1,0 +1,21 @@
+import { useModel } from '../../app/context';
+import { ExportImport } from './ExportImport';
+import { ProfileForm } from './ProfileForm';
+import { SyncSettings } from './SyncSettings';
+import { WipeData } from './WipeData';
+
+export function SettingsView() {
+  const model = useModel();
+  const profile = model.profile();
+  return (
+    <div className="stack">
+      <div className="view-head">
+        <h1>Settings</h1>
+      </div>
+      {profile !== null && <ProfileForm profile={profile} />}
+      <SyncSettings />
+      <ExportImport />
+      <WipeData />
+    </div>
+  );
+}

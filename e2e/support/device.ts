@@ -1,0 +1,63 @@
+/**
+ * A "device" for the e2e suite: Debian's Chromium, headless, with a fresh profile of its
+ * own (so OPFS, IndexedDB and the service worker start empty), at phone size.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+const args = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface Device {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Everything the page logged (console and uncaught errors), for failure messages. */
+  logs(): string[];
+  close(): Promise<void>;
+}
+
+export interface DeviceOptions {
+  viewport?: { width: number; height: number };
+  timezoneId?: string;
+}
+
+export async function launchDevice(options: DeviceOptions = {}): Promise<Device> {
+  const profile = mkdtempSync(join(tmpdir(), 'cairn-device-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args,
+    viewport: options.viewport ?? { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    timezoneId: options.timezoneId ?? 'Europe/Paris',
+    locale: 'en-GB',
+    serviceWorkers: 'allow',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const logs: string[] = [];
+  const watch = (p: Page): void => {
+    p.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+    p.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+  };
+  watch(page);
+  context.on('page', watch);
+  return {
+    context,
+    page,
+    logs: () => logs,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
