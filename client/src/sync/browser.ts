@@ -1,0 +1,153 @@
+/**
+ * The sync engine in the browser: IndexedDB for its state, the browser's
+ * WebSocket and fetch, the device's keys from IndexedDB, and the window's
+ * `online`/`offline` events. Exposes what the UI needs (`SyncControls`): the
+ * status as a SyncState and the Settings opt-in. Nothing here waits on the
+ * network before returning to the UI.
+ */
+import { err, ok, type Result } from '@cairn/shared';
+import type { Outcome, SyncControls, SyncSettingsView, SyncState } from '../app/types';
+import { loadOrCreateDeviceKeys } from '../storage/keys';
+import { SyncEngine, type SyncDocuments, type SyncProblem } from './engine';
+import { IdbSyncStore } from './idb-sync-store';
+import type { DeviceIdentity } from './register';
+import { browserSocket } from './socket';
+import type { SyncStatus } from './status';
+import { normaliseRelayUrl } from './wire';
+import type { LogStorage } from '../storage/log-storage';
+import type { RecordEvent } from '../storage/document-store';
+
+const MAX_LABEL = 64;
+
+/** A label for the device list: "Chrome on Android", "Firefox on Linux"… */
+export function deviceLabel(userAgent: string): string {
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad|iPod/.test(userAgent)
+      ? 'iOS'
+      : /Mac OS X|Macintosh/.test(userAgent)
+        ? 'macOS'
+        : /Windows/.test(userAgent)
+          ? 'Windows'
+          : /CrOS/.test(userAgent)
+            ? 'ChromeOS'
+            : /Linux/.test(userAgent)
+              ? 'Linux'
+              : undefined;
+  return (os === undefined ? browser : `${browser} on ${os}`).slice(0, MAX_LABEL);
+}
+
+/** The engine's status in the UI's terms ("Local only" when sync is off). */
+export function syncStateOf(status: SyncStatus): SyncState {
+  switch (status.kind) {
+    case 'off':
+      return { kind: 'local' };
+    case 'offline':
+      return { kind: 'offline', queued: status.queued };
+    case 'syncing':
+      return { kind: 'syncing', done: status.done, total: status.total };
+    case 'synced':
+      return { kind: 'synced' };
+    case 'refused':
+      return { kind: 'refused', reason: status.reason, message: status.message };
+  }
+}
+
+function describe(p: SyncProblem): string {
+  switch (p.kind) {
+    case 'record':
+      return `sync: event ${p.seq} of ${p.doc} was not applied (${p.code})`;
+    case 'dropped':
+      return `sync: a ${p.doc} record was refused by the relay (${p.code}: ${p.message})`;
+    case 'storage':
+      return `sync: local storage failed (${p.message})`;
+  }
+}
+
+export class BrowserSync implements SyncControls {
+  readonly engine: SyncEngine;
+  private identityCache: DeviceIdentity | undefined;
+  private stateCache: { status: SyncStatus; state: SyncState } | undefined;
+  private readonly onOnline = (): void => this.engine.setNetwork(true);
+  private readonly onOffline = (): void => this.engine.setNetwork(false);
+
+  constructor(documents: SyncDocuments, logs: Pick<LogStorage, 'read'>) {
+    this.engine = new SyncEngine({
+      documents,
+      logs,
+      store: new IdbSyncStore(),
+      identity: () => this.identity(),
+      connect: browserSocket,
+      fetch: (url, init) => fetch(url, init),
+      online: navigator.onLine,
+      onProblem: (p) => console.warn(describe(p)),
+    });
+  }
+
+  /** The DocumentStore's `onRecord` hook. */
+  readonly capture = (event: RecordEvent): void => this.engine.capture(event);
+
+  /** Loads the saved choice and, if sync is on, starts it in the background. */
+  async start(): Promise<void> {
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+    const started = await this.engine.start();
+    if (!started.ok) console.warn(`sync could not start: ${started.error.message}`);
+  }
+
+  async stop(): Promise<void> {
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+    await this.engine.stop();
+  }
+
+  private async identity(): Promise<Result<DeviceIdentity, string>> {
+    if (this.identityCache !== undefined) return ok(this.identityCache);
+    const keys = await loadOrCreateDeviceKeys();
+    if (!keys.ok) return err(`the device keys could not be opened (${keys.error.message})`);
+    this.identityCache = {
+      signing: keys.value.ed25519,
+      boxPublicKey: keys.value.x25519.publicKey,
+      label: deviceLabel(navigator.userAgent),
+    };
+    return ok(this.identityCache);
+  }
+
+  // ── SyncControls ────────────────────────────────────────────────────────
+
+  readonly subscribe = (listener: () => void): (() => void) =>
+    this.engine.status.subscribe(listener);
+
+  readonly state = (): SyncState => {
+    const status = this.engine.status.get();
+    if (this.stateCache?.status !== status)
+      this.stateCache = { status, state: syncStateOf(status) };
+    return this.stateCache.state;
+  };
+
+  readonly settings = (): SyncSettingsView => {
+    const s = this.engine.settings;
+    return { enabled: s?.enabled ?? false, relayUrl: s?.relayUrl ?? window.location.origin };
+  };
+
+  async setEnabled(enabled: boolean, relayUrl: string): Promise<Outcome> {
+    if (enabled && normaliseRelayUrl(relayUrl) === undefined) {
+      return {
+        ok: false,
+        message: 'Enter the relay’s address, starting with https:// or http://.',
+      };
+    }
+    const done = enabled ? await this.engine.enable(relayUrl) : await this.engine.disable();
+    if (done.ok) return { ok: true };
+    return { ok: false, message: `The setting could not be saved: ${done.error.message}` };
+  }
+}

@@ -1,0 +1,472 @@
+/**
+ * One connection to the relay, from open to close (the engine makes a new one
+ * for every reconnect). Protocol: docs/protocol.md "Relay protocol", spoken
+ * through the shared `RelayProtocolClient`.
+ *
+ * After `ready`, two things run side by side:
+ * - catch-up: `streams` lists the account's streams with their heads; every
+ *   stream of a document this device holds whose head is past its cursor is
+ *   pulled page by page (`bootstrap` instead when the cursor is 0 and the
+ *   relay has a snapshot), each page applied as ONE batch;
+ * - drain: the push queue is sent oldest first, a window of pushes at a
+ *   time (the relay keeps a device's pushes in order and commits them
+ *   together); an entry leaves the queue only on its `ack`.
+ * Fan-out events are buffered for a moment and applied per stream as one
+ * batch when they continue the cursor; a gap (a missed event) turns into a
+ * pull from the cursor instead. All receiving runs one step at a time.
+ *
+ * Push failures: `rate-limited` waits `retryAfterMs`; `quota` stops pushing
+ * until the next connection (the status says so); `bad-cover` is retried
+ * without `coversSeq` (the snapshot still carries its data); `too-large` and
+ * `bad-message` can never succeed, so the entry is dropped and reported;
+ * anything else is retried after a second.
+ */
+import {
+  base64Length,
+  CLOSE_CODES,
+  RelayProtocolClient,
+  type DeviceCredentials,
+  type EventsMessage,
+  type RelayLimits,
+  type RequestFailure,
+  type WireEvent,
+} from '@cairn/shared';
+import type { Timers } from './backoff';
+import type { QueueEntry, SyncStore } from './ports';
+import type { SocketFactory, SocketHandle } from './socket';
+import type { RefusalReason } from './status';
+
+/** How long fan-out events are gathered before they are applied together. */
+export const COALESCE_MS = 30;
+/** Pushes in flight at once, and their base64 bytes. */
+export const PUSH_WINDOW = 256;
+export const PUSH_WINDOW_BYTES = 2 * 1024 * 1024;
+/** Liveness: a ping when the connection was quiet this long, and how long to wait for pong. */
+export const PING_INTERVAL_MS = 25_000;
+export const PONG_TIMEOUT_MS = 10_000;
+/** A connection that is not authenticated by then is given up (and retried). */
+export const CONNECT_TIMEOUT_MS = 20_000;
+const RETRY_PUSH_MS = 1000;
+
+export type SessionEnd =
+  | { kind: 'closed'; ready: boolean; retryAfterMs?: number }
+  | { kind: 'refused'; reason: RefusalReason; message: string };
+
+export type DroppedPush = { entry: QueueEntry; code: string; message: string };
+
+/** What a session needs of the engine. */
+export interface SessionContext {
+  readonly timers: Timers;
+  readonly store: SyncStore;
+  readonly credentials: DeviceCredentials;
+  /** Stream id (base64) → document name, for the documents this device holds. */
+  readonly streams: ReadonlyMap<string, string>;
+  cursor(stream: string): number;
+  /**
+   * Applies received events of one stream as one batch and moves the cursor
+   * to `next`; false when local storage failed (nothing moved).
+   */
+  apply(stream: string, events: readonly WireEvent[], next: number): Promise<boolean>;
+  /** The relay acknowledged entries (removed from the queue) and dropped others. */
+  pushed(
+    acks: readonly { entry: QueueEntry; seq: number }[],
+    dropped: readonly DroppedPush[],
+  ): void;
+  quotaFull(full: boolean): void;
+  storageFailed(message: string): void;
+  /** Something the status depends on changed. */
+  changed(): void;
+}
+
+export class SyncSession {
+  private readonly client: RelayProtocolClient;
+  private readonly socket: SocketHandle;
+  private phase: 'connecting' | 'ready' | 'ended' = 'connecting';
+  private limits: RelayLimits | undefined;
+  private endWith: ((end: SessionEnd) => void) | undefined;
+  readonly ended: Promise<SessionEnd>;
+  private rx: Promise<void> = Promise.resolve();
+  private readonly live = new Map<string, WireEvent[]>();
+  private cancelLive: (() => void) | undefined;
+  private draining = false;
+  private drainAgain = false;
+  private pushBlocked = false;
+  private cancelPing: (() => void) | undefined;
+  private cancelWait: (() => void) | undefined;
+  private readonly cancelConnect: () => void;
+  private refusedBy: SessionEnd | undefined;
+  /** Catch-up progress in events (seq units). */
+  pullDone = 0;
+  pullTotal = 0;
+  catchingUp = true;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    url: string,
+    connect: SocketFactory,
+  ) {
+    this.ended = new Promise((resolve) => (this.endWith = resolve));
+    this.cancelConnect = ctx.timers.after(CONNECT_TIMEOUT_MS, () => {
+      if (this.phase === 'connecting') this.close();
+    });
+    this.client = new RelayProtocolClient((text) => this.socket.send(text), {
+      onEvent: (e) => this.onLive(e.streamId, e),
+      onError: (e) => {
+        if (e.code === 'revoked') this.refusedBy = refused('revoked', e.message);
+      },
+      onProtocolError: () => this.socket.close(1000, 'protocol error'),
+    });
+    this.socket = connect(url, {
+      open: () => {
+        this.authenticate().catch((e: unknown) => this.bug(e));
+      },
+      message: (text) => {
+        this.heard();
+        this.client.receive(text);
+      },
+      binary: () => undefined,
+      close: (code, reason) => this.onClose(code, reason),
+    });
+  }
+
+  get ready(): boolean {
+    return this.phase === 'ready';
+  }
+
+  /** Busy receiving or about to: the status is not `synced` yet. */
+  get receiving(): boolean {
+    return this.catchingUp || this.live.size > 0;
+  }
+
+  close(): void {
+    if (this.phase === 'ended') return;
+    this.socket.close(1000, 'closing');
+    this.finish({ kind: 'closed', ready: this.phase === 'ready' });
+  }
+
+  /** New entries were queued: push them if connected. */
+  kick(): void {
+    if (this.phase !== 'ready' || this.pushBlocked) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    this.drain()
+      .catch((e: unknown) => this.bug(e))
+      .finally(() => {
+        this.draining = false;
+        if (this.drainAgain) {
+          this.drainAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async authenticate(): Promise<void> {
+    const answer = await this.client.authenticate(this.ctx.credentials);
+    if (this.phase !== 'connecting') return;
+    if (!answer.ok) {
+      const end = endOf(answer.error);
+      if (end !== undefined) this.refusedBy = end;
+      this.socket.close(1000, 'authentication failed');
+      if (end !== undefined) this.finish(end);
+      return;
+    }
+    this.limits = this.client.relayHello?.limits;
+    this.cancelConnect();
+    this.phase = 'ready';
+    this.heard();
+    this.ctx.changed();
+    this.kick();
+    this.serial(() => this.catchUpAll());
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.client.closed(code, reason);
+    const wasReady = this.phase === 'ready';
+    if (code === CLOSE_CODES.revoked) this.refusedBy = refused('revoked', reason);
+    if (code === CLOSE_CODES.badVersion) this.refusedBy = refused('version', reason);
+    if (code === CLOSE_CODES.authFailed && this.refusedBy === undefined) {
+      this.refusedBy = refused('unknown-device', reason);
+    }
+    const end: SessionEnd = this.refusedBy ?? {
+      kind: 'closed',
+      ready: wasReady,
+      // A slow consumer resumes at once from its cursor; anything else backs off.
+      ...(code === CLOSE_CODES.slowConsumer ? { retryAfterMs: 0 } : {}),
+    };
+    this.finish(end);
+  }
+
+  private finish(end: SessionEnd): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.cancelConnect();
+    this.cancelLive?.();
+    this.cancelPing?.();
+    this.cancelWait?.();
+    this.live.clear();
+    this.endWith?.(end);
+    this.ctx.changed();
+  }
+
+  /** Schedules the next liveness check; any frame from the relay postpones it. */
+  private heard(): void {
+    if (this.phase !== 'ready') return;
+    this.cancelPing?.();
+    this.cancelPing = this.ctx.timers.after(PING_INTERVAL_MS, () => {
+      this.ping().catch((e: unknown) => this.bug(e));
+    });
+  }
+
+  private async ping(): Promise<void> {
+    const timeout = this.ctx.timers.after(PONG_TIMEOUT_MS, () =>
+      this.socket.close(1000, 'no answer to ping'),
+    );
+    this.cancelPing = timeout;
+    const pong = await this.client.ping();
+    timeout();
+    if (pong.ok) this.heard();
+  }
+
+  private bug(e: unknown): void {
+    // A thrown error here is a defect; surface it rather than lose it.
+    this.close();
+    queueMicrotask(() => {
+      throw e;
+    });
+  }
+
+  /** Runs receive steps one at a time. */
+  private serial(step: () => Promise<void>): void {
+    this.rx = this.rx.then(async () => {
+      if (this.phase === 'ready') await step();
+    });
+    this.rx.catch((e: unknown) => this.bug(e));
+  }
+
+  // ── receiving ───────────────────────────────────────────────────────────
+
+  private async catchUpAll(): Promise<void> {
+    const listed = await this.client.streams();
+    if (!listed.ok) {
+      this.failed(listed.error);
+      return;
+    }
+    const plan: { stream: string; bootstrap: boolean }[] = [];
+    for (const s of listed.value.streams) {
+      if (!this.ctx.streams.has(s.streamId)) continue;
+      const cursor = this.ctx.cursor(s.streamId);
+      if (s.head <= cursor) continue;
+      const covers = s.snapshotCovers ?? 0;
+      plan.push({ stream: s.streamId, bootstrap: cursor === 0 && covers > 0 });
+      this.pullTotal += s.head - cursor;
+    }
+    this.ctx.changed();
+    for (const p of plan) {
+      if (!(await this.catchUp(p.stream, p.bootstrap))) return;
+    }
+    this.catchingUp = false;
+    this.ctx.changed();
+  }
+
+  /** Pulls a stream to its head, page by page; false if the session cannot go on. */
+  private async catchUp(stream: string, bootstrap: boolean): Promise<boolean> {
+    const limit = this.limits?.maxPullLimit;
+    let page = bootstrap
+      ? await this.client.bootstrap(stream, limit)
+      : await this.client.pull(stream, this.ctx.cursor(stream), limit);
+    for (;;) {
+      if (!page.ok) {
+        this.failed(page.error);
+        return false;
+      }
+      if (!(await this.applyPage(stream, page.value))) return false;
+      if (!page.value.hasMore) return true;
+      page = await this.client.pull(stream, this.ctx.cursor(stream), limit);
+    }
+  }
+
+  private async applyPage(stream: string, page: EventsMessage): Promise<boolean> {
+    const before = this.ctx.cursor(stream);
+    const events = page.snapshot === undefined ? page.events : [page.snapshot, ...page.events];
+    if (!(await this.ctx.apply(stream, events, page.next))) {
+      this.close();
+      return false;
+    }
+    const moved = Math.max(0, this.ctx.cursor(stream) - before);
+    this.pullDone += moved;
+    this.pullTotal = Math.max(this.pullTotal, this.pullDone + Math.max(0, page.head - page.next));
+    this.ctx.changed();
+    return true;
+  }
+
+  private onLive(stream: string, event: WireEvent): void {
+    if (this.phase !== 'ready' || !this.ctx.streams.has(stream)) return;
+    const buffered = this.live.get(stream);
+    if (buffered === undefined) this.live.set(stream, [event]);
+    else buffered.push(event);
+    if (this.cancelLive !== undefined) return;
+    this.ctx.changed();
+    this.cancelLive = this.ctx.timers.after(COALESCE_MS, () => {
+      this.cancelLive = undefined;
+      this.serial(() => this.flushLive());
+    });
+  }
+
+  private async flushLive(): Promise<void> {
+    const batches = [...this.live];
+    this.live.clear();
+    for (const [stream, events] of batches) {
+      const cursor = this.ctx.cursor(stream);
+      const run = contiguousRun(events, cursor);
+      const last = run.at(-1);
+      if (last !== undefined && !(await this.ctx.apply(stream, run, last.seq))) {
+        this.close();
+        return;
+      }
+      const missed = events.some((e) => e.seq > this.ctx.cursor(stream));
+      if (missed && !(await this.catchUp(stream, false))) return;
+    }
+    this.ctx.changed();
+  }
+
+  // ── pushing ─────────────────────────────────────────────────────────────
+
+  private async drain(): Promise<void> {
+    while (this.phase === 'ready' && !this.pushBlocked) {
+      const peeked = await this.ctx.store.peek(PUSH_WINDOW);
+      if (!peeked.ok) {
+        this.ctx.storageFailed(peeked.error.message);
+        return;
+      }
+      const batch = windowOf(peeked.value);
+      if (batch.length === 0) return;
+      const maxBytes = this.limits?.maxEventBytes ?? Number.POSITIVE_INFINITY;
+      const answers = await Promise.all(
+        batch.map((e) =>
+          base64Length(e.data) > maxBytes
+            ? Promise.resolve(tooLarge(maxBytes))
+            : this.client.push(e.streamId, e.eventId, e.data, e.coversSeq),
+        ),
+      );
+      const acks: { entry: QueueEntry; seq: number }[] = [];
+      const dropped: DroppedPush[] = [];
+      let waitMs = 0;
+      let stop = false;
+      for (const [i, entry] of batch.entries()) {
+        const a = answers[i];
+        if (a === undefined) continue;
+        if (a.ok) {
+          acks.push({ entry, seq: a.value.seq });
+          continue;
+        }
+        const f = a.error;
+        switch (f.code) {
+          case 'closed':
+            stop = true;
+            break;
+          case 'quota':
+            this.pushBlocked = true;
+            break;
+          case 'rate-limited':
+            waitMs = Math.max(waitMs, f.retryAfterMs ?? RETRY_PUSH_MS);
+            break;
+          case 'bad-cover': {
+            const { coversSeq: _dropped, ...plain } = entry;
+            const updated = await this.ctx.store.update(plain);
+            if (!updated.ok) this.ctx.storageFailed(updated.error.message);
+            break;
+          }
+          case 'too-large':
+          case 'bad-message':
+            dropped.push({ entry, code: f.code, message: f.message });
+            break;
+          default:
+            waitMs = Math.max(waitMs, RETRY_PUSH_MS);
+        }
+      }
+      const removed = await this.ctx.store.remove(
+        [...acks.map((a) => a.entry), ...dropped.map((d) => d.entry)].map((e) => e.key),
+      );
+      if (!removed.ok) {
+        this.ctx.storageFailed(removed.error.message);
+        return;
+      }
+      this.ctx.pushed(acks, dropped);
+      if (this.pushBlocked) this.ctx.quotaFull(true);
+      else if (acks.length > 0) this.ctx.quotaFull(false);
+      if (stop) return;
+      if (waitMs > 0) await this.wait(waitMs);
+    }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const cancel = this.ctx.timers.after(ms, () => {
+        this.cancelWait = undefined;
+        resolve();
+      });
+      this.cancelWait = () => {
+        cancel();
+        resolve();
+      };
+    });
+  }
+
+  /** A request failed: `closed` ends the session by itself; anything else is retried by reconnecting. */
+  private failed(f: RequestFailure): void {
+    if (f.code === 'closed') return;
+    const end = endOf(f);
+    if (end !== undefined) this.refusedBy = end;
+    this.socket.close(1000, `request failed: ${f.code}`);
+  }
+}
+
+function refused(reason: RefusalReason, message: string): SessionEnd {
+  return { kind: 'refused', reason, message };
+}
+
+/** The refusal a failure means, if it is one. */
+function endOf(f: RequestFailure): SessionEnd | undefined {
+  switch (f.code) {
+    case 'auth-failed':
+      return refused('unknown-device', f.message);
+    case 'revoked':
+      return refused('revoked', f.message);
+    case 'unsupported-version':
+      return refused('version', f.message);
+    default:
+      return undefined;
+  }
+}
+
+/** The events that continue `cursor` without a gap, in seq order, each seq once. */
+export function contiguousRun(events: readonly WireEvent[], cursor: number): WireEvent[] {
+  const bySeq = new Map<number, WireEvent>();
+  for (const e of events) if (e.seq > cursor && !bySeq.has(e.seq)) bySeq.set(e.seq, e);
+  const run: WireEvent[] = [];
+  for (let seq = cursor + 1; ; seq++) {
+    const e = bySeq.get(seq);
+    if (e === undefined) return run;
+    run.push(e);
+  }
+}
+
+/** The oldest entries that fit one push window. */
+export function windowOf(entries: readonly QueueEntry[]): QueueEntry[] {
+  const out: QueueEntry[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    if (out.length > 0 && bytes + e.data.length > PUSH_WINDOW_BYTES) break;
+    out.push(e);
+    bytes += e.data.length;
+    if (out.length >= PUSH_WINDOW) break;
+  }
+  return out;
+}
+
+function tooLarge(max: number): { ok: false; error: RequestFailure } {
+  return { ok: false, error: { code: 'too-large', message: `an event is at most ${max} bytes` } };
+}

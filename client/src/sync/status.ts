@@ -1,0 +1,81 @@
+/**
+ * What the sync engine tells the UI, as one observable value:
+ *
+ *   off                      sync is not enabled on this device
+ *   offline {queued}         not connected (no network, relay down, backing off)
+ *   syncing {done, total}    connected, catching up: events pulled + pushes acked
+ *   synced                   connected, nothing to pull or push
+ *   refused {reason}         the relay refused this device; retrying would not help
+ */
+
+export type RefusalReason =
+  /** The device was revoked from another device. */
+  | 'revoked'
+  /** The account's storage on the relay is full. */
+  | 'quota'
+  /** The relay does not know this device (or its signature). */
+  | 'unknown-device'
+  /** The account id is registered there with other keys. */
+  | 'exists'
+  /** The relay speaks another protocol version. */
+  | 'version'
+  /** Any other refusal the relay explained (the message says what). */
+  | 'rejected';
+
+export type SyncStatus =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'offline'; readonly queued: number }
+  | { readonly kind: 'syncing'; readonly done: number; readonly total: number }
+  | { readonly kind: 'synced' }
+  | { readonly kind: 'refused'; readonly reason: RefusalReason; readonly message: string };
+
+const MESSAGES: Record<RefusalReason, string> = {
+  revoked: 'This device was removed from your account. Your data stays here; sync is stopped.',
+  quota: 'The relay has no more room for your account. Changes stay on this device.',
+  'unknown-device': 'The relay does not recognise this device. Sync is stopped.',
+  exists: 'The relay already has an account with this id and other keys. Sync is stopped.',
+  version: 'The relay speaks another version of the protocol. Update Cairn or the relay.',
+  rejected: 'The relay refused this device.',
+};
+
+export function refusal(reason: RefusalReason, detail?: string): SyncStatus {
+  const base = MESSAGES[reason];
+  return { kind: 'refused', reason, message: detail === undefined ? base : `${base} (${detail})` };
+}
+
+function same(a: SyncStatus, b: SyncStatus): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'offline':
+      return b.kind === 'offline' && a.queued === b.queued;
+    case 'syncing':
+      return b.kind === 'syncing' && a.done === b.done && a.total === b.total;
+    case 'refused':
+      return b.kind === 'refused' && a.reason === b.reason && a.message === b.message;
+    default:
+      return true;
+  }
+}
+
+/**
+ * A value with change notifications. `get` returns the same object until the
+ * value changes, as React's useSyncExternalStore requires.
+ */
+export class Observable<T extends SyncStatus = SyncStatus> {
+  private readonly listeners = new Set<(value: T) => void>();
+
+  constructor(private value: T) {}
+
+  readonly get = (): T => this.value;
+
+  readonly subscribe = (listener: (value: T) => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  set(next: T): void {
+    if (same(this.value, next)) return;
+    this.value = next;
+    for (const l of [...this.listeners]) l(next);
+  }
+}
