@@ -73,6 +73,7 @@ import type {
 } from './types';
 import { categoryView, checkInView, domainKind, habitView, oneOffView } from './views';
 import { exportCsv, exportJson, previewImport, type ImportStep } from './transfer';
+import type { RecoveryControls } from '../recovery/controls';
 
 /** The store's documents, as a mapped type (the store wants an index-signature-compatible map). */
 export type AppDocs = { [K in keyof DocTypes]: DocTypes[K] };
@@ -104,6 +105,8 @@ export interface ControllerOptions {
   now?: () => number;
   /** Sync with a relay (the browser's engine); absent, the app is local only. */
   sync?: SyncControls;
+  /** The recovery phrase (client/src/recovery); absent in tests of the UI alone. */
+  recovery?: RecoveryControls;
 }
 
 export class Controller implements AppModel {
@@ -117,10 +120,12 @@ export class Controller implements AppModel {
   private day = '';
 
   readonly sync?: SyncControls;
+  readonly recovery?: RecoveryControls;
 
   constructor(private readonly options: ControllerOptions) {
     this.store = options.store;
     if (options.sync !== undefined) this.sync = options.sync;
+    if (options.recovery !== undefined) this.recovery = options.recovery;
     this.now = options.now ?? Date.now;
     this.loadProblems = describeProblems(options.reports);
     this.store.subscribe(() => this.bump());

@@ -20,6 +20,7 @@ import type {
   SchedulePick,
   SyncControls,
 } from './types';
+import type { RecoveryControls } from '../recovery/controls';
 
 export interface AppModel {
   /** useSyncExternalStore: `version()` changes after every change to any document. */
@@ -63,4 +64,6 @@ export interface AppModel {
 
   /** Sync with a relay, when this build has it (absent in tests of the UI alone). */
   readonly sync?: SyncControls;
+  /** The recovery phrase: Settings → Recovery and restoring on a fresh install. */
+  readonly recovery?: RecoveryControls;
 }

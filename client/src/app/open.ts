@@ -5,8 +5,10 @@
  */
 import { ready } from '@cairn/shared';
 import { OpfsLogStorage, loadOrCreateMasterKey, wipeLocalData, type RecordEvent } from '../storage';
+import { BrowserRecovery } from '../recovery/browser';
 import { BrowserSync } from '../sync/browser';
 import { initAutomerge } from './automerge';
+import { DOCUMENTS_LOADED_MARK, markOnce } from './marks';
 import { Controller } from './controller';
 import { createStore } from './store';
 import type { AppModel } from './model';
@@ -31,14 +33,18 @@ async function open(): Promise<AppModel> {
   );
   const loaded = await store.load();
   if (!loaded.ok) throw new Error(`local data could not be read (${loaded.error.message})`);
+  markOnce(DOCUMENTS_LOADED_MARK);
   const sync = new BrowserSync(store, storage.value);
   late.capture = sync.capture;
   // In the background: the app opens without waiting for the sync state or the network.
   sync.start().catch((e: unknown) => console.error('sync failed to start', e));
+  const recovery = new BrowserRecovery({ sync, logs: storage.value });
+  recovery.start().catch((e: unknown) => console.error('recovery state failed to load', e));
   const controller = new Controller({
     store,
     reports: loaded.value,
     sync,
+    recovery,
     wipe: async () => {
       await sync.stop();
       const r = await wipeLocalData({ storages: [storage.value] });

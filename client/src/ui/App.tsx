@@ -3,6 +3,7 @@ import { useModel } from '../app/context';
 import { HabitsView } from './habits/HabitsView';
 import { HistoryView } from './history/HistoryView';
 import { Onboarding } from './onboarding/Onboarding';
+import { RecoveryReminder } from './recovery/RecoveryReminder';
 import { SettingsView } from './settings/SettingsView';
 import { Header } from './shell/Header';
 import { Nav } from './shell/Nav';
@@ -50,6 +51,7 @@ export function App() {
       </a>
       <Header />
       <ProblemsBanner />
+      <RecoveryReminder />
       <main id="main" ref={main} tabIndex={-1} className="app-main">
         <View />
       </main>

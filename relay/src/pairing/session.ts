@@ -57,7 +57,8 @@ export const offerTtlCap = (limits: RelayLimitsConfig): number =>
 export const REFUSALS: Record<PairingRefusal, { code: PairingErrorCode; message: string }> = {
   'not-found': {
     code: 'not-found',
-    message: 'No device is offering this code. Check the code, or start again on your other device.',
+    message:
+      'No device is offering this code. Check the code, or start again on your other device.',
   },
   expired: {
     code: 'expired',
@@ -134,7 +135,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
   onClosed(): void {
     const s = this.state;
     this.state = { kind: 'closed' };
-    if (s.kind === 'offering') this.endOffer(s.offer, { abort: 'cancelled', burn: true });
+    if (s.kind === 'offering') void this.endOffer(s.offer, { abort: 'cancelled', burn: true });
     if (s.kind === 'joined') {
       this.deps.router.removeJoiner(s.joiner, this);
       this.deps.router.toOfferor(s.lookupKey, {
@@ -293,14 +294,16 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       return;
     }
     this.send({ type: 'pairing-ended', reason: 'expired' });
-    this.endOffer(offer, { abort: 'expired', burn: false, close: PAIRING_CLOSE_CODES.ended });
+    void this.endOffer(offer, { abort: 'expired', burn: false, close: PAIRING_CLOSE_CODES.ended });
   }
 
   private offering(): Offer | undefined {
     if (this.state.kind === 'offering') return this.state.offer;
     this.error(
       'not-authenticated',
-      this.state.kind === 'ready' ? 'open an offer first' : 'only the offering device may send this',
+      this.state.kind === 'ready'
+        ? 'open an offer first'
+        : 'only the offering device may send this',
     );
     return undefined;
   }
@@ -319,7 +322,11 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
     const counted = await this.deps.store.pairing.failOffer(offer.lookupKey, PAIRING_MAX_FAILURES);
     if (counted?.burned === true) {
       this.send({ type: 'pairing-ended', reason: 'burned' });
-      this.endOffer(offer, { abort: 'cancelled', burn: false, close: PAIRING_CLOSE_CODES.ended });
+      await this.endOffer(offer, {
+        abort: 'cancelled',
+        burn: false,
+        close: PAIRING_CLOSE_CODES.ended,
+      });
     }
   }
 
@@ -382,20 +389,30 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
     offer.joiners.delete(m.joiner);
     this.deps.router.toJoiner(m.joiner, m.envelope);
     this.send({ type: 'pairing-completed', deviceId: m.device.id });
-    this.endOffer(offer, { abort: 'cancelled', burn: false, close: PAIRING_CLOSE_CODES.done });
+    await this.endOffer(offer, {
+      abort: 'cancelled',
+      burn: false,
+      close: PAIRING_CLOSE_CODES.done,
+    });
   }
 
   private async abort(m: PairAbortFrame): Promise<void> {
     const s = this.state;
     if (s.kind === 'offering') {
-      this.endOffer(s.offer, { abort: m.reason, burn: true, close: PAIRING_CLOSE_CODES.ended });
+      // An offer that ran out stays "expired" rather than "cancelled" for a late lookup.
+      const burn = m.reason !== 'expired';
+      await this.endOffer(s.offer, { abort: m.reason, burn, close: PAIRING_CLOSE_CODES.ended });
       return;
     }
     if (s.kind === 'joined') {
       await this.deps.store.pairing.burnOffer(s.lookupKey);
       this.deps.router.removeJoiner(s.joiner, this);
       this.state = { kind: 'closed' };
-      this.deps.router.toOfferor(s.lookupKey, { type: 'pairing-from', joiner: s.joiner, message: m });
+      this.deps.router.toOfferor(s.lookupKey, {
+        type: 'pairing-from',
+        joiner: s.joiner,
+        message: m,
+      });
       this.out.close(PAIRING_CLOSE_CODES.ended, 'pairing ended');
       return;
     }
@@ -440,24 +457,27 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
    * Ends an offer: aborts the joiners still waiting, burns the code if asked
    * (and it is still open), and closes A's socket with `close` if given.
    */
-  private endOffer(
+  private async endOffer(
     offer: Offer,
     how: { abort: PairAbortFrame['reason']; burn: boolean; close?: number },
-  ): void {
+  ): Promise<void> {
     const wasOver = offer.over;
     offer.over = true;
     if (offer.timer !== undefined) clearTimeout(offer.timer);
     this.deps.router.removeOfferor(offer.lookupKey, this);
-    for (const joiner of offer.joiners.keys()) this.deps.router.toJoiner(joiner, abortFrame(how.abort));
+    for (const joiner of offer.joiners.keys())
+      this.deps.router.toJoiner(joiner, abortFrame(how.abort));
     offer.joiners.clear();
+    const close = how.close !== undefined && this.state.kind !== 'closed' ? how.close : undefined;
+    if (close !== undefined) this.state = { kind: 'closed' };
+    // Burned before A's socket closes, so that A's next lookup already sees it.
     if (how.burn && !wasOver) {
-      this.deps.store.pairing.burnOffer(offer.lookupKey).catch((e: unknown) => {
+      await this.deps.store.pairing.burnOffer(offer.lookupKey).catch((e: unknown) => {
         this.deps.log.warn({ err: e }, 'could not burn a pairing offer');
       });
     }
-    if (how.close !== undefined && this.state.kind !== 'closed') {
-      this.state = { kind: 'closed' };
-      this.out.close(how.close, how.close === PAIRING_CLOSE_CODES.done ? 'paired' : 'pairing ended');
+    if (close !== undefined) {
+      this.out.close(close, close === PAIRING_CLOSE_CODES.done ? 'paired' : 'pairing ended');
     }
   }
 
@@ -474,7 +494,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
   private close(code: number, reason: string): void {
     const s = this.state;
     this.state = { kind: 'closed' };
-    if (s.kind === 'offering') this.endOffer(s.offer, { abort: 'cancelled', burn: true });
+    if (s.kind === 'offering') void this.endOffer(s.offer, { abort: 'cancelled', burn: true });
     this.out.close(code, reason);
   }
 }

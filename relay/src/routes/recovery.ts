@@ -6,7 +6,9 @@
  *   GET    /v1/recovery/:id          200 { blob } always: the stored blob, or a decoy
  *   DELETE /v1/recovery/:id          204 | 404 not-found | 400 | 401 | 403
  *   POST   /v1/recovery/:id/restore  201/200 { accountId, deviceId, blob, created } | 404 | 409
- * GET and restore share one per-IP budget (429 rate-limited, with Retry-After).
+ *   POST   /v1/recovery/status       200 { recoveryId, updatedAt } (nulls: none) | 400 | 401 | 403
+ * GET and restore share one per-IP budget, put, delete and status another
+ * (429 rate-limited, with Retry-After).
  *
  * No enumeration. GET answers an unknown id with a decoy: 0x01 ‖ 88 bytes of
  * HKDF(decoy secret, id), so the same id always gets the same bytes, and the
@@ -23,10 +25,12 @@ import {
   RECORD_VERSION,
   RECOVERY_CLOCK_SKEW_MS,
   RECOVERY_PATH,
+  RECOVERY_STATUS_PATH,
   RecoveryDeleteRequest,
   RecoveryIdParams,
   RecoveryPutRequest,
   RecoveryRestoreRequest,
+  RecoveryStatusRequest,
   concat,
   ed25519KeyPair,
   err,
@@ -38,11 +42,13 @@ import {
   recoveryDeletePayload,
   recoveryPutPayload,
   recoveryRestorePayload,
+  recoveryStatusPayload,
   toBase64,
   utf8,
   verifyRecoverySignature,
   type RecoveryGetResponse,
   type RecoveryRestoreResponse,
+  type RecoveryStatusResponse,
   type Result,
 } from '@cairn/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -238,6 +244,24 @@ async function get(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyRepl
   return reply.code(200).header('cache-control', 'no-store').send(body);
 }
 
+async function status(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
+  const body = parse(reply, RecoveryStatusRequest, req.body);
+  if (body === undefined) return reply;
+  const payload = recoveryStatusPayload({
+    accountId: body.accountId,
+    deviceId: body.deviceId,
+    signedAt: body.signedAt,
+  });
+  if ((await signedByDevice(ctx, req, reply, body, payload)) === undefined) return reply;
+  const found = await stored(req, () => ctx.store.accountRecovery(body.accountId));
+  if (!found.ok) return unavailable(reply);
+  const answer: RecoveryStatusResponse = {
+    recoveryId: found.value?.recoveryId ?? null,
+    updatedAt: found.value?.updatedAt ?? null,
+  };
+  return reply.code(200).header('cache-control', 'no-store').send(answer);
+}
+
 const NO_BACKUP = 'no backup for this recovery id and key';
 
 async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
@@ -313,16 +337,20 @@ export async function registerRecovery(
   const secret = fromBase64(await store.relaySecret(DECOY_SECRET_NAME, toBase64(randomBytes(32))));
   if (secret === undefined) throw new Error('the stored decoy secret is not base64');
   const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now };
-  // One hook instance, so GET and restore draw from one per-IP budget.
+  // One hook instance per budget: GET and restore share one per IP, and so do
+  // put, delete and status.
   const lookups = app.rateLimit({ max: limits.recoveryLookupsPerMinute, timeWindow: 60_000 });
-  const writes = { rateLimit: { max: limits.registerPerMinute, timeWindow: 60_000 } };
+  const writes = app.rateLimit({ max: limits.registerPerMinute, timeWindow: 60_000 });
   const path = `${RECOVERY_PATH}/:recoveryId`;
   const quiet = { logLevel: 'warn' as const, bodyLimit: BODY_LIMIT };
 
-  app.put(path, { ...quiet, config: writes }, (req, reply) => put(ctx, req, reply));
-  app.delete(path, { ...quiet, config: writes }, (req, reply) => remove(ctx, req, reply));
+  app.put(path, { ...quiet, onRequest: writes }, (req, reply) => put(ctx, req, reply));
+  app.delete(path, { ...quiet, onRequest: writes }, (req, reply) => remove(ctx, req, reply));
   app.get(path, { ...quiet, onRequest: lookups }, (req, reply) => get(ctx, req, reply));
   app.post(`${path}/restore`, { ...quiet, onRequest: lookups }, (req, reply) =>
     restore(ctx, req, reply),
+  );
+  app.post(RECOVERY_STATUS_PATH, { ...quiet, onRequest: writes }, (req, reply) =>
+    status(ctx, req, reply),
   );
 }

@@ -49,7 +49,11 @@ export interface PairingStore {
     lookupKey: string,
     max: number,
   ): Promise<{ failures: number; burned: boolean } | undefined>;
-  /** open → burned (cancelled, "they don't match", A went away); false if it was not open. */
+  /**
+   * open or used → burned ("they don't match", cancelled, A went away); false
+   * if it was neither. A code whose pairing was aborted after the reveal
+   * reads "cancelled", not "used".
+   */
   burnOffer(lookupKey: string): Promise<boolean>;
   /** Deletes the rows that expired before `before`; returns how many. */
   sweepOffers(before: number): Promise<number>;
@@ -156,7 +160,7 @@ export class SqlPairingStore implements PairingStore {
   async burnOffer(lookupKey: string): Promise<boolean> {
     const rows = await this.db.query(
       `UPDATE pairing_offers SET state = 'burned', offer = NULL
-       WHERE lookup_key = ${KEY} AND state = 'open' RETURNING 1::float8 AS one`,
+       WHERE lookup_key = ${KEY} AND state IN ('open', 'used') RETURNING 1::float8 AS one`,
       [lookupKey],
     );
     return rows.length === 1;

@@ -96,6 +96,19 @@ export async function getRecovery(db: Db, recoveryId: string): Promise<RecoveryR
   return { accountId: str(row, 'a'), blob: str(row, 'b'), restoreKey: str(row, 'k') };
 }
 
+export async function accountRecovery(
+  db: Db,
+  accountId: string,
+): Promise<{ recoveryId: string; updatedAt: number } | undefined> {
+  const rows = await db.query(
+    `SELECT encode(recovery_id, 'hex') AS r, floor(extract(epoch from updated_at) * 1000)::float8 AS t
+     FROM recovery_blobs WHERE account_id = $1::uuid`,
+    [accountId],
+  );
+  const row = rows[0];
+  return row === undefined ? undefined : { recoveryId: str(row, 'r'), updatedAt: num(row, 't') };
+}
+
 /** The named secret: `candidate` is stored if none is yet, and whichever is stored wins. */
 export async function relaySecret(db: Database, name: string, candidate: string): Promise<string> {
   await db.query(

@@ -14,7 +14,13 @@
  */
 import { migrations, MIGRATIONS_TABLE } from './migrations.js';
 import { num, numOrNull, str, type Database, type Db, type Row } from './db.js';
-import { deleteRecovery, getRecovery, putRecovery, relaySecret } from './recovery-sql.js';
+import {
+  accountRecovery,
+  deleteRecovery,
+  getRecovery,
+  putRecovery,
+  relaySecret,
+} from './recovery-sql.js';
 import type {
   AddDeviceOutcome,
   AppendOptions,
@@ -389,6 +395,10 @@ export class SqlCore {
 
   getRecovery(recoveryId: string): Promise<RecoveryRecord | undefined> {
     return getRecovery(this.db, recoveryId);
+  }
+
+  accountRecovery(accountId: string): Promise<{ recoveryId: string; updatedAt: number } | undefined> {
+    return accountRecovery(this.db, accountId);
   }
 
   relaySecret(name: string, candidate: string): Promise<string> {

@@ -59,9 +59,18 @@ export function pairingStoreContract(
       expect(uses.filter((u) => u === 'ok')).toHaveLength(1);
       expect(uses.filter((u) => u !== 'ok')).toEqual(['used', 'used']);
       expect(await store.pairing.getOffer(key)).toMatchObject({ state: 'used', offer: null });
-      expect(offerStatus(await store.pairing.getOffer(key), T0)).toEqual({ ok: false, refusal: 'used' });
+      expect(offerStatus(await store.pairing.getOffer(key), T0)).toEqual({
+        ok: false,
+        refusal: 'used',
+      });
       expect(await store.pairing.useOffer(b64Id(32, 0x21), T0)).toBe('not-found');
+      // Aborted after the reveal: the code reads "cancelled" from then on.
+      expect(await store.pairing.burnOffer(key)).toBe(true);
       expect(await store.pairing.burnOffer(key)).toBe(false);
+      expect(offerStatus(await store.pairing.getOffer(key), T0)).toEqual({
+        ok: false,
+        refusal: 'burned',
+      });
     });
 
     it('refuses to use an expired offer', async () => {
@@ -87,7 +96,7 @@ export function pairingStoreContract(
       expect(await store.pairing.useOffer(key, T0)).toBe('burned');
     });
 
-    it('burns an open offer on request, once', async () => {
+    it('burns an offer on request, once', async () => {
       const key = b64Id(32, 0x50);
       await store.pairing.createOffer(key, OFFER, T0 + 1000);
       expect(await store.pairing.burnOffer(key)).toBe(true);

@@ -47,7 +47,12 @@ const K_MASTER = Uint8Array.from({ length: 32 }, (_, i) => i);
 function newDevice(n: number, account: TestDevice): { pairing: PairingDevice; as: TestDevice } {
   const t = testDevice(90 + n, 1, `Chromium on Linux ${n}`);
   return {
-    pairing: { id: t.deviceId, ed25519: t.signing.publicKey, x25519: t.box.publicKey, label: t.label },
+    pairing: {
+      id: t.deviceId,
+      ed25519: t.signing.publicKey,
+      x25519: t.box.publicKey,
+      label: t.label,
+    },
     as: { ...t, accountId: account.accountId },
   };
 }
@@ -137,7 +142,11 @@ export function pairingSuite(
       if (!response.ok) throw response.error;
       const answered = receivePairingResponse(created.state, response.value, Date.now());
       if (!answered.ok) throw answered.error;
-      sa.send({ type: 'pairing-to', joiner: from.joiner, message: encodePairReveal(answered.reveal) });
+      sa.send({
+        type: 'pairing-to',
+        joiner: from.joiner,
+        message: encodePairReveal(answered.reveal),
+      });
 
       const reveal = decodePairReveal(await sb.next());
       if (!reveal.ok) throw reveal.error;
@@ -213,7 +222,10 @@ export function pairingSuite(
       expect((await sa.closed).code).toBe(PAIRING_CLOSE_CODES.ended);
       const r = await lookup(relay.base, lookupKeyOf(created.code));
       expect(r.status).toBe(410);
-      expect(await r.json()).toMatchObject({ code: 'expired', message: expect.stringMatching(/expired/) });
+      expect(await r.json()).toMatchObject({
+        code: 'expired',
+        message: expect.stringMatching(/expired/),
+      });
       const late = track(await openPairing(relay.base));
       late.send({
         type: 'pairing-join',
@@ -233,17 +245,30 @@ export function pairingSuite(
       const second = await join(main.base, created.code, newDevice(11, a).pairing);
       track(first.socket);
       track(second.socket);
-      const f1 = expectFrame(await sa.next(), 'pairing-from');
-      const f2 = expectFrame(await sa.next(), 'pairing-from');
-      expect(f1.joiner).not.toBe(f2.joiner);
+      // The two joins race through the relay: tell them apart by the response each sent.
+      const fa = expectFrame(await sa.next(), 'pairing-from');
+      const fb = expectFrame(await sa.next(), 'pairing-from');
+      expect(fa.joiner).not.toBe(fb.joiner);
+      const firstFirst =
+        JSON.stringify(fa.message) === JSON.stringify(encodePairResponse(first.response));
+      const [f1, f2] = firstFirst ? [fa, fb] : [fb, fa];
+      expect(f1.message).toEqual(encodePairResponse(first.response));
       const r1 = decodePairResponse(f1.message);
       if (!r1.ok) throw r1.error;
       const answered = receivePairingResponse(created.state, r1.value, Date.now());
       if (!answered.ok) throw answered.error;
-      sa.send({ type: 'pairing-to', joiner: f1.joiner, message: encodePairReveal(answered.reveal) });
+      sa.send({
+        type: 'pairing-to',
+        joiner: f1.joiner,
+        message: encodePairReveal(answered.reveal),
+      });
       expect((await first.socket.next()).type).toBe('pair-reveal');
       // A second reveal, to the other joiner, is refused by the relay.
-      sa.send({ type: 'pairing-to', joiner: f2.joiner, message: encodePairReveal(answered.reveal) });
+      sa.send({
+        type: 'pairing-to',
+        joiner: f2.joiner,
+        message: encodePairReveal(answered.reveal),
+      });
       expect(await sa.next()).toMatchObject({ type: 'error', code: 'used' });
       const third = await lookup(main.base, lookupKeyOf(created.code));
       expect(await third.json()).toMatchObject({ code: 'used' });
@@ -277,7 +302,11 @@ export function pairingSuite(
       if (!r.ok) throw r.error;
       const answered = receivePairingResponse(created.state, r.value, Date.now());
       if (!answered.ok) throw answered.error;
-      sa.send({ type: 'pairing-to', joiner: from.joiner, message: encodePairReveal(answered.reveal) });
+      sa.send({
+        type: 'pairing-to',
+        joiner: from.joiner,
+        message: encodePairReveal(answered.reveal),
+      });
       await j.socket.next();
       sa.send({
         type: 'pairing-complete',
@@ -368,7 +397,11 @@ export function pairingSuite(
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(20);
-      const body = (await limited.json()) as { code: string; retryAfterMs: number; message: string };
+      const body = (await limited.json()) as {
+        code: string;
+        retryAfterMs: number;
+        message: string;
+      };
       expect(body).toMatchObject({ type: 'error', code: 'rate-limited' });
       expect(body.retryAfterMs).toBeGreaterThan(0);
       expect(body.message).toMatch(/too many/);
@@ -397,7 +430,11 @@ export function pairingSuite(
       const from = expectFrame(await sa.next(), 'pairing-from');
       await so.quiet(200);
       // The other account cannot address A's joiner, nor register it.
-      so.send({ type: 'pairing-to', joiner: from.joiner, message: { type: 'pair-abort', v: 1, reason: 'cancelled' } });
+      so.send({
+        type: 'pairing-to',
+        joiner: from.joiner,
+        message: { type: 'pair-abort', v: 1, reason: 'cancelled' },
+      });
       expect(await so.next()).toMatchObject({ type: 'error', code: 'unknown-joiner' });
       so.send({
         type: 'pairing-complete',
@@ -413,7 +450,12 @@ export function pairingSuite(
     it('authenticates A with its own signature context, and refuses revoked devices', async () => {
       const a = await deviceA();
       const s = track(await openPairing(main.base));
-      s.send({ type: 'pairing-open', lookupKey: toBase64(new Uint8Array(32)), offer: {}, ttlMs: 1 });
+      s.send({
+        type: 'pairing-open',
+        lookupKey: toBase64(new Uint8Array(32)),
+        offer: {},
+        ttlMs: 1,
+      });
       expect(await s.next()).toMatchObject({ type: 'error', code: 'bad-message' });
       // A signature for the sync socket is not valid here.
       s.send({

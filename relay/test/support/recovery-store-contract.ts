@@ -59,6 +59,10 @@ export function recoveryStoreContract(
         restoreKey: r.restoreKey,
       });
       expect(await store.getRecovery(record(0xa2, 7).recoveryId)).toBeUndefined();
+      const mine = await store.accountRecovery(ACC_A);
+      expect(mine?.recoveryId).toBe(r.recoveryId);
+      expect(mine?.updatedAt).toBeTypeOf('number');
+      expect(await store.accountRecovery(ACC_B)).toBeUndefined();
     });
 
     it('refuses a signedAt not after the last accepted put or delete (replays)', async () => {
@@ -98,6 +102,7 @@ export function recoveryStoreContract(
       const a = record(0xa3, 9);
       expect(await store.deleteRecovery(ACC_A, a.recoveryId, 4000)).toBe('deleted');
       expect(await store.getRecovery(a.recoveryId)).toBeUndefined();
+      expect(await store.accountRecovery(ACC_A)).toBeUndefined();
       expect(await store.deleteRecovery(ACC_A, a.recoveryId, 4001)).toBe('not-found');
       // 4001 was not accepted, so it is still usable; 4000 is not.
       expect(await store.putRecovery(ACC_A, a, 4000)).toBe('stale');

@@ -9,9 +9,11 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import {
   PROTOCOL_VERSION,
   RECOVERY_CLOCK_SKEW_MS,
+  RECOVERY_STATUS_PATH,
   buildRecoveryDelete,
   buildRecoveryPut,
   buildRecoveryRestore,
+  buildRecoveryStatus,
   CairnError,
   fromBase64,
   fromHex,
@@ -131,7 +133,8 @@ export function recoverySuite(
     });
 
     beforeAll(async () => {
-      main = await start();
+      // The suite sends many writes from one address; the write budget has its own test.
+      main = await start({ limits: { registerPerMinute: 10_000 } });
       credsA = recoveryCredentials(generatePhrase(entropy(0x11)));
       credsB = recoveryCredentials(generatePhrase(entropy(0x22)));
       idA = toHex(credsA.recoveryId);
@@ -369,6 +372,28 @@ export function recoverySuite(
       });
     });
 
+    describe('status', () => {
+      const status = (body: unknown) => send('POST', RECOVERY_STATUS_PATH, body);
+
+      it('tells a device of the account which recovery id it has, and when it was stored', async () => {
+        const a = await status(buildRecoveryStatus(signer(A2), Date.now()));
+        expect(a.statusCode).toBe(200);
+        const body = a.json<Json>();
+        expect(body['recoveryId']).toBe(idA);
+        expect(Math.abs(Number(body['updatedAt']) - Date.now())).toBeLessThan(10 * 60_000);
+        const b = await status(buildRecoveryStatus(signer(B1), Date.now()));
+        expect(b.json()).toEqual({ recoveryId: null, updatedAt: null });
+      });
+
+      it('refuses a bad signature, a stale clock and a malformed body', async () => {
+        const forged = buildRecoveryStatus({ ...signer(A1), signing: B1.signing }, Date.now());
+        expect(errorOf(await status(forged))).toEqual({ status: 401, code: 'auth-failed' });
+        const stale = buildRecoveryStatus(signer(A1), Date.now() - RECOVERY_CLOCK_SKEW_MS - 60_000);
+        expect(errorOf(await status(stale))).toEqual({ status: 401, code: 'auth-failed' });
+        expect(errorOf(await status({ v: 1 }))).toEqual({ status: 400, code: 'bad-message' });
+      });
+    });
+
     describe('DELETE', () => {
       it('refuses a bad signature (401) and a revoked device (403)', async () => {
         const forged = buildRecoveryDelete(
@@ -389,6 +414,15 @@ export function recoverySuite(
         );
         const body = buildRecoveryDelete(signer(revoked), credsA.recoveryId, signedNow());
         expect(errorOf(await del(idA, body))).toEqual({ status: 403, code: 'revoked' });
+        expect(
+          errorOf(
+            await send(
+              'POST',
+              RECOVERY_STATUS_PATH,
+              buildRecoveryStatus(signer(revoked), Date.now()),
+            ),
+          ),
+        ).toEqual({ status: 403, code: 'revoked' });
         expect(errorOf(await put(idA, putBody(revoked, credsA, blobA)))).toEqual({
           status: 403,
           code: 'revoked',
@@ -423,6 +457,12 @@ export function recoverySuite(
         const again = buildRecoveryDelete(signer(A1), credsA.recoveryId, signedNow());
         expect(errorOf(await del(idA, again))).toEqual({ status: 404, code: 'not-found' });
         expect(errorOf(await del(idA, {}))).toEqual({ status: 400, code: 'bad-message' });
+        const after2 = await send(
+          'POST',
+          RECOVERY_STATUS_PATH,
+          buildRecoveryStatus(signer(A1), Date.now()),
+        );
+        expect(after2.json()).toEqual({ recoveryId: null, updatedAt: null });
       });
     });
 
@@ -442,6 +482,25 @@ export function recoverySuite(
         expect((await restore(id, {}, limited, '10.0.0.1')).statusCode).toBe(429);
         // Another address has its own budget.
         expect((await get(id, limited, '10.0.0.2')).statusCode).toBe(200);
+      });
+
+      it('rate-limits PUT, DELETE and status per IP, together', async () => {
+        const limited = await start({ limits: { registerPerMinute: 2 } });
+        const statusBody = buildRecoveryStatus(signer(A1), Date.now());
+        const post = (ip: string) => send('POST', RECOVERY_STATUS_PATH, statusBody, limited, ip);
+        expect((await post('10.0.1.1')).statusCode).toBe(200);
+        const d = await send('DELETE', recoveryPath(idA), {}, limited, '10.0.1.1');
+        expect(d.statusCode).toBe(400); // counted, then refused for its body
+        const over = await send(
+          'PUT',
+          recoveryPath(idA),
+          putBody(A1, credsA, blobA),
+          limited,
+          '10.0.1.1',
+        );
+        expect(errorOf(over)).toEqual({ status: 429, code: 'rate-limited' });
+        expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+        expect((await post('10.0.1.2')).statusCode).toBe(200);
       });
     });
 

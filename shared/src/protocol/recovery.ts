@@ -7,6 +7,8 @@
  *   DELETE /v1/recovery/{recovery_id}           a device of the account removes it
  *   POST   /v1/recovery/{recovery_id}/restore   the phrase's holder registers a new device
  *                                               and receives the blob, in one call
+ *   POST   /v1/recovery/status                  a device of the account: which recovery id
+ *                                               the account has, if any
  * `recovery_id` travels as 64 lowercase hex digits.
  *
  * Cairn extension beside the normative §3.6 (the blob itself is unchanged):
@@ -27,11 +29,13 @@
  *             ‖ device_id(16) ‖ u64_be(signed_at)
  *   restore = "cairn-recovery-restore-v1" ‖ 0x00 ‖ recovery_id(32) ‖ device_id(16)
  *             ‖ signing_key(32) ‖ box_key(32) ‖ utf8(label)
+ *   status  = "cairn-recovery-status-v1" ‖ 0x00 ‖ account_id(16) ‖ device_id(16)
+ *             ‖ u64_be(signed_at)
  *
- * put and delete are signed by a device's identity key; `signed_at` (ms since
- * the epoch) must be within RECOVERY_CLOCK_SKEW_MS of the relay's clock and
- * later than the account's last accepted put or delete, so a captured request
- * cannot be replayed. restore is signed by the restore key; replaying it only
+ * put, delete and status are signed by a device's identity key; `signed_at`
+ * (ms since the epoch) must be within RECOVERY_CLOCK_SKEW_MS of the relay's
+ * clock, and for put and delete later than the account's last accepted put or
+ * delete, so a captured request cannot be replayed (status only reads). restore is signed by the restore key; replaying it only
  * repeats the same registration (idempotent).
  *
  * Versioning: bodies carry `v` (PROTOCOL_VERSION); the contexts end in `-v1`.
@@ -51,6 +55,7 @@ export const RECOVERY_PATH = '/v1/recovery';
 export const RECOVERY_PUT_CONTEXT = 'cairn-recovery-put-v1';
 export const RECOVERY_DELETE_CONTEXT = 'cairn-recovery-delete-v1';
 export const RECOVERY_RESTORE_CONTEXT = 'cairn-recovery-restore-v1';
+export const RECOVERY_STATUS_CONTEXT = 'cairn-recovery-status-v1';
 export const RECOVERY_AUTH_INFO = 'recovery-auth-v1';
 /** How far a put or delete's `signedAt` may be from the relay's clock. */
 export const RECOVERY_CLOCK_SKEW_MS = 5 * 60_000;
@@ -65,6 +70,7 @@ export const isRecoveryIdHex = (s: string): boolean => RECOVERY_ID_HEX.test(s);
 export const recoveryPath = (recoveryIdHex: string): string => `${RECOVERY_PATH}/${recoveryIdHex}`;
 export const recoveryRestorePath = (recoveryIdHex: string): string =>
   `${recoveryPath(recoveryIdHex)}/restore`;
+export const RECOVERY_STATUS_PATH = `${RECOVERY_PATH}/status`;
 
 // ── Keys ────────────────────────────────────────────────────────────────────
 
@@ -157,6 +163,22 @@ export function recoveryRestorePayload(f: RecoveryRestoreFields): Uint8Array {
   );
 }
 
+export interface RecoveryStatusFields {
+  accountId: string;
+  deviceId: string;
+  signedAt: number;
+}
+
+export function recoveryStatusPayload(f: RecoveryStatusFields): Uint8Array {
+  return concat(
+    utf8(RECOVERY_STATUS_CONTEXT),
+    SEPARATOR,
+    uuidToBytes(f.accountId),
+    uuidToBytes(f.deviceId),
+    u64be(f.signedAt),
+  );
+}
+
 /** Verifies a signature given as bytes; malformed keys or signatures are simply "no". */
 export const verifyRecoverySignature = (
   publicKey: Uint8Array,
@@ -229,6 +251,25 @@ export const RecoveryRestoreResponse = v.object({
   created: v.boolean(),
 });
 export type RecoveryRestoreResponse = v.InferOutput<typeof RecoveryRestoreResponse>;
+
+/** `POST /v1/recovery/status`: which blob the account has. */
+export const RecoveryStatusRequest = v.object({
+  v: Version,
+  accountId: Uuid,
+  deviceId: Uuid,
+  signedAt: v.pipe(Millis, v.minValue(0)),
+  /** By the device's identity key over `recoveryStatusPayload(...)`. */
+  signature: SignatureB64,
+});
+export type RecoveryStatusRequest = v.InferOutput<typeof RecoveryStatusRequest>;
+
+export const RecoveryStatusResponse = v.object({
+  /** The account's recovery id (hex), or null when it has no blob. */
+  recoveryId: v.nullable(v.pipe(v.string(), v.regex(RECOVERY_ID_HEX))),
+  /** When that blob was stored (ms), or null. */
+  updatedAt: v.nullable(Millis),
+});
+export type RecoveryStatusResponse = v.InferOutput<typeof RecoveryStatusResponse>;
 
 // ── Builders ────────────────────────────────────────────────────────────────
 
@@ -304,5 +345,20 @@ export function buildRecoveryRestore(
     boxKey: b64(device.boxKey),
     label: device.label,
     signature: b64(ed25519Sign(restoreKey.secretKey, payload)),
+  };
+}
+
+export function buildRecoveryStatus(device: DeviceSigner, signedAt: number): RecoveryStatusRequest {
+  const payload = recoveryStatusPayload({
+    accountId: device.accountId,
+    deviceId: device.deviceId,
+    signedAt,
+  });
+  return {
+    v: PROTOCOL_VERSION,
+    accountId: device.accountId,
+    deviceId: device.deviceId,
+    signedAt,
+    signature: b64(ed25519Sign(device.signing.secretKey, payload)),
   };
 }

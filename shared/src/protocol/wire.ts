@@ -52,11 +52,13 @@ export const RequestId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 // A lone surrogate: not well-formed Unicode, cannot be stored as UTF-8.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** A device label: 1 to 64 UTF-16 code units of well-formed Unicode. */
+/** A device label: 1 to 64 UTF-16 code units of well-formed Unicode, no U+0000. */
 export const Label = v.pipe(
   v.string(),
   v.minLength(1, 'label must not be empty'),
   v.check((s) => !LONE_SURROGATE.test(s), 'label must be well-formed Unicode'),
+  // Postgres text cannot hold U+0000: refuse it here rather than fail in storage.
+  v.check((s) => !s.includes('\u0000'), 'label must not contain U+0000'),
   v.maxLength(MAX_LABEL_LENGTH, `label is at most ${MAX_LABEL_LENGTH} characters`),
 );
 /** Milliseconds since the Unix epoch. */

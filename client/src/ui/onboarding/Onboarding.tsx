@@ -2,16 +2,47 @@ import { useState, type FormEvent } from 'react';
 import { useModel } from '../../app/context';
 import { useAnnouncer } from '../common/Announcer';
 import { TimezonePicker, browserTimezone } from '../common/TimezonePicker';
+import { JoinDevice } from '../devices/JoinDevice';
+import { JoinProgress, useJoining } from '../devices/JoinEntry';
+import { RestoreFromPhrase } from '../recovery/RestoreFromPhrase';
+import { RestoreProgress } from '../recovery/RestoreProgress';
+import { useRecovery } from '../recovery/useRecovery';
 
 export function Onboarding() {
   const model = useModel();
   const { report } = useAnnouncer();
   const [name, setName] = useState('');
   const [timezone, setTimezone] = useState(browserTimezone);
+  const recovery = useRecovery();
+  const [restoring, setRestoring] = useState(false);
+  // Or join an account by pairing with another device (client/src/ui/devices).
+  const joined = useJoining();
+  const [pairing, setPairing] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     report(await model.setProfile({ name: name.trim(), timezone }));
+  }
+
+  // A fresh install may instead come back from a recovery phrase (client/src/ui/recovery).
+  if (recovery.view.restoring || restoring) {
+    return (
+      <main className="onboarding" id="main">
+        {recovery.view.restoring ? (
+          <RestoreProgress />
+        ) : (
+          <RestoreFromPhrase onCancel={() => setRestoring(false)} />
+        )}
+      </main>
+    );
+  }
+
+  if (joined || pairing) {
+    return (
+      <main className="onboarding" id="main">
+        {joined ? <JoinProgress /> : <JoinDevice onCancel={() => setPairing(false)} />}
+      </main>
+    );
   }
 
   return (
@@ -39,6 +70,14 @@ export function Onboarding() {
           Start
         </button>
       </form>
+      <button type="button" className="link" onClick={() => setPairing(true)}>
+        I already use Cairn on another device
+      </button>
+      {recovery.controls !== undefined && (
+        <button type="button" className="link" onClick={() => setRestoring(true)}>
+          Restore from a recovery phrase
+        </button>
+      )}
     </main>
   );
 }

@@ -1,7 +1,9 @@
 import { useModel } from '../../app/context';
 import { ExportImport } from './ExportImport';
 import { ProfileForm } from './ProfileForm';
+import { RecoverySettings } from '../recovery/RecoverySettings';
 import { SyncSettings } from './SyncSettings';
+import { DevicesPanel } from '../devices/DevicesPanel';
 import { WipeData } from './WipeData';
 
 export function SettingsView() {
@@ -14,6 +16,8 @@ export function SettingsView() {
       </div>
       {profile !== null && <ProfileForm profile={profile} />}
       <SyncSettings />
+      <DevicesPanel />
+      <RecoverySettings />
       <ExportImport />
       <WipeData />
     </div>

@@ -1,0 +1,15 @@
+/**
+ * Performance marks for the benchmarks (bench/cold-start.ts reads them with
+ * `performance.getEntriesByName`): measurement hooks only, no behaviour.
+ */
+
+/** The first time the Today view is rendered after a page load. */
+export const TODAY_RENDERED_MARK = 'cairn:today-rendered';
+
+/** Every document has been loaded from its log (app/open.ts). */
+export const DOCUMENTS_LOADED_MARK = 'cairn:documents-loaded';
+
+/** Sets `name` once per page load. */
+export function markOnce(name: string): void {
+  if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
+}
