@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   RECOVERY_BLOB_BYTES,
+  bip39Wordlist,
   checkPhrase,
   fromHex,
   generatePhrase,
@@ -92,6 +93,46 @@ describe('recovery errors', () => {
     );
     expect(codeOf(() => openRecoveryBlob(words.slice(0, 11).join(' '), blob))).toBe('bad-checksum');
     expect(codeOf(() => openRecoveryBlob('', blob))).toBe('bad-checksum');
+  });
+
+  it('the checksum is checked before any key is derived: recoveryKeys and sealing refuse a typo', () => {
+    const words = phrase.split(' ');
+    words[0] = words[0] === 'zoo' ? 'abandon' : 'zoo';
+    expect(codeOf(() => recoveryKeys(words.join(' ')))).toBe('bad-checksum');
+    expect(codeOf(() => sealRecoveryBlob(words.join(' '), K_MASTER, ACCOUNT))).toBe('bad-checksum');
+  });
+
+  it('a typo that still passes the checksum fails on the AEAD tag: wrong-phrase', () => {
+    // One word in 16 keeps the 4-bit checksum valid; §3.6 says the tag catches those.
+    const words = phrase.split(' ');
+    const typo = bip39Wordlist
+      .filter((w) => w !== words[4])
+      .map((w) => [...words.slice(0, 4), w, ...words.slice(5)].join(' '))
+      .find((p) => codeOf(() => checkPhrase(p)) === undefined);
+    if (typo === undefined) throw new Error('no checksum-valid substitution found');
+    expect(codeOf(() => openRecoveryBlob(typo, blob))).toBe('wrong-phrase');
+  });
+
+  it('its errors never repeat the words typed', () => {
+    const words = phrase.split(' ');
+    const wrong = [...words.slice(0, 11), words[11] === 'zoo' ? 'abandon' : 'zoo'].join(' ');
+    const other = generatePhrase(fromHex('ffeeddccbbaa99887766554433221100'));
+    for (const [p, f] of [
+      [wrong, () => openRecoveryBlob(wrong, blob)],
+      [other, () => openRecoveryBlob(other, blob)],
+      ['cairn ' + words.slice(1).join(' '), () => checkPhrase('cairn ' + words.slice(1).join(' '))],
+    ] as const) {
+      let message = '';
+      try {
+        f();
+      } catch (e) {
+        message = e instanceof Error ? e.message : '';
+      }
+      expect(message).not.toBe('');
+      for (const w of new Set(p.split(' '))) {
+        if (w.length >= 4) expect(message).not.toMatch(new RegExp(`\\b${w}\\b`));
+      }
+    }
   });
 
   it('another valid phrase: wrong-phrase', () => {

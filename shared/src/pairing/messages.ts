@@ -46,8 +46,9 @@ function isWellFormed(s: string): boolean {
 export const DeviceLabel = v.pipe(
   v.string(),
   v.check(
-    (s) => s.length > 0 && s.length <= MAX_LABEL_LENGTH && isWellFormed(s),
-    `a device label is 1 to ${MAX_LABEL_LENGTH} characters of well-formed Unicode`,
+    // No U+0000: the relay stores labels as Postgres text, which cannot hold it.
+    (s) => s.length > 0 && s.length <= MAX_LABEL_LENGTH && isWellFormed(s) && !s.includes('\u0000'),
+    `a device label is 1 to ${MAX_LABEL_LENGTH} characters of well-formed Unicode, without U+0000`,
   ),
 );
 

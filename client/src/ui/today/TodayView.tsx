@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import { useModel } from '../../app/context';
+import { TODAY_RENDERED_MARK, markOnce } from '../../app/marks';
 import { longDate } from '../common/format';
 import { CheckInRow } from './CheckInRow';
 import { OneOffs } from './OneOffs';
@@ -9,6 +11,8 @@ export function TodayView() {
   const due = model.dueOn(today);
   const colors = new Map(model.categories().map((c) => [c.id, c.color]));
   const done = due.filter((d) => d.status !== 'pending').length;
+  // Benchmark hook: page load → Today rendered (bench/cold-start.ts).
+  useEffect(() => markOnce(TODAY_RENDERED_MARK), []);
   return (
     <div className="stack">
       <div className="view-head">

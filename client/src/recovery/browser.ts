@@ -1,0 +1,341 @@
+/**
+ * Recovery in the browser: the flows of flows.ts with this device's keys
+ * (IndexedDB), the sync engine's account and relay, and the browser's fetch.
+ *
+ * Restoring replaces this fresh install's identity: after the relay has
+ * registered the new device and the blob has opened, sync is stopped, the
+ * restored K_master replaces the one generated on first launch, the (empty)
+ * local logs sealed under the old key are removed, and sync is saved as on,
+ * for the restored account, already registered. The app then reloads; on
+ * the next open the engine connects and bootstraps every stream, and the
+ * onboarding screen shows its progress until the data is here.
+ */
+import { generatePhrase, randomBytes, uuidV4, type KeyPair } from '@cairn/shared';
+import type { Outcome } from '../app/types';
+import { loadMasterKey, loadOrCreateDeviceKeys, saveMasterKey } from '../storage/keys';
+import type { LogStorage } from '../storage/log-storage';
+import { deviceLabel, type BrowserSync } from '../sync/browser';
+import { IdbSyncStore } from '../sync/idb-sync-store';
+import type { RecoveryFetch } from './api';
+import type { RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
+import {
+  checkTypedPhrase,
+  disableRecovery,
+  enableRecovery,
+  readAccountRecovery,
+  restoreFromPhrase,
+  type Restored,
+} from './flows';
+import { phraseWords } from './phrase';
+import {
+  loadRecoveryState,
+  saveBackup,
+  saveReminderDismissed,
+  saveRestoring,
+  type RecoveryState,
+} from './state';
+
+const INITIAL: RecoveryView = {
+  loaded: false,
+  enabled: false,
+  enabledAt: null,
+  reminderDismissed: false,
+  restoring: false,
+};
+
+/** How often reaching "Synced" asks the relay again which blob the account has. */
+const RECHECK_MS = 10 * 60_000;
+
+const browserFetch: RecoveryFetch = (url, init) => fetch(url, { ...init, cache: 'no-store' });
+
+function failed(what: string, e: unknown): Outcome {
+  return { ok: false, message: `${what}: ${e instanceof Error ? e.message : String(e)}` };
+}
+
+export interface BrowserRecoveryOptions {
+  sync: BrowserSync;
+  /** The open log storage: a restore clears the fresh install's logs. */
+  logs: Pick<LogStorage, 'list' | 'remove'>;
+  fetch?: RecoveryFetch;
+}
+
+export class BrowserRecovery implements RecoveryControls {
+  private current: RecoveryView = INITIAL;
+  private state: RecoveryState = {
+    backup: undefined,
+    reminderDismissedAt: undefined,
+    restoringSince: undefined,
+  };
+  private readonly listeners = new Set<() => void>();
+  private checkedAt = -Infinity;
+  private readonly fetchFn: RecoveryFetch;
+  readonly defaultRelayUrl = window.location.origin;
+
+  constructor(private readonly options: BrowserRecoveryOptions) {
+    this.fetchFn = options.fetch ?? browserFetch;
+  }
+
+  /** Reads the saved state in the background; the view says `loaded` once done. */
+  async start(): Promise<void> {
+    try {
+      this.set(await loadRecoveryState());
+    } catch (e) {
+      console.warn(`recovery state could not be read: ${e instanceof Error ? e.message : 'error'}`);
+      this.set(this.state);
+    }
+    // Once sync is through (settings loaded, device registered), ask the relay.
+    this.options.sync.engine.status.subscribe((status) => {
+      if (status.kind !== 'synced' || Date.now() - this.checkedAt < RECHECK_MS) return;
+      this.checkedAt = Date.now();
+      void this.refresh();
+    });
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly view = (): RecoveryView => this.current;
+
+  private set(state: RecoveryState): void {
+    this.state = state;
+    this.current = {
+      loaded: true,
+      enabled: state.backup !== undefined,
+      enabledAt: state.backup?.enabledAt ?? null,
+      reminderDismissed: state.reminderDismissedAt !== undefined,
+      restoring: state.restoringSince !== undefined,
+    };
+    for (const l of [...this.listeners]) l();
+  }
+
+  newPhrase(): string[] {
+    return generatePhrase().split(' ');
+  }
+
+  /** The account, relay and signing key of this device, when sync has registered it. */
+  private async signer(): Promise<
+    | {
+        ok: true;
+        relayUrl: string;
+        device: { accountId: string; deviceId: string; signing: KeyPair };
+      }
+    | { ok: false; message: string }
+  > {
+    const settings = this.options.sync.engine.settings;
+    if (settings === undefined || !settings.enabled) {
+      return { ok: false, message: 'Turn on sync first: the backup is kept by your relay.' };
+    }
+    if (!settings.registered) {
+      return {
+        ok: false,
+        message: 'Sync has not reached the relay yet. Wait until it says Synced, then try again.',
+      };
+    }
+    const keys = await loadOrCreateDeviceKeys();
+    if (!keys.ok)
+      return { ok: false, message: `The device keys could not be opened (${keys.error.message}).` };
+    return {
+      ok: true,
+      relayUrl: settings.relayUrl,
+      device: {
+        accountId: settings.accountId,
+        deviceId: settings.deviceId,
+        signing: keys.value.ed25519,
+      },
+    };
+  }
+
+  async enable(words: readonly string[]): Promise<Outcome> {
+    const who = await this.signer();
+    if (!who.ok) return who;
+    const key = await loadMasterKey();
+    if (!key.ok || key.value === undefined) {
+      return { ok: false, message: 'This device’s key could not be read, so recovery is not on.' };
+    }
+    const done = await enableRecovery(words.join(' '), {
+      fetch: this.fetchFn,
+      relayUrl: who.relayUrl,
+      device: who.device,
+      kMaster: key.value,
+      now: Date.now,
+    });
+    if (!done.ok) return { ok: false, message: done.error.message };
+    const backup = {
+      recoveryId: done.value,
+      accountId: who.device.accountId,
+      relayUrl: who.relayUrl,
+      enabledAt: Date.now(),
+    };
+    try {
+      await saveBackup(backup);
+    } catch (e) {
+      return failed('The backup is on the relay, but this device could not note it', e);
+    }
+    this.set({ ...this.state, backup });
+    return { ok: true };
+  }
+
+  async disable(): Promise<Outcome> {
+    const backup = this.state.backup;
+    if (backup === undefined) return { ok: true };
+    const who = await this.signer();
+    if (!who.ok) return who;
+    const done = await disableRecovery(backup.recoveryId, {
+      fetch: this.fetchFn,
+      relayUrl: who.relayUrl,
+      device: who.device,
+      now: Date.now,
+    });
+    if (!done.ok) return { ok: false, message: done.error.message };
+    try {
+      await saveBackup(undefined);
+    } catch (e) {
+      return failed('The backup was deleted, but this device could not note it', e);
+    }
+    this.set({ ...this.state, backup: undefined });
+    return { ok: true };
+  }
+
+  async refresh(): Promise<void> {
+    const who = await this.signer();
+    if (!who.ok) return;
+    const found = await readAccountRecovery({
+      fetch: this.fetchFn,
+      relayUrl: who.relayUrl,
+      device: who.device,
+      now: Date.now,
+    });
+    if (!found.ok) return;
+    const remote = found.value;
+    const local = this.state.backup;
+    if (remote === null ? local === undefined : local?.recoveryId === remote.recoveryIdHex) return;
+    const backup =
+      remote === null
+        ? undefined
+        : {
+            recoveryId: remote.recoveryIdHex,
+            accountId: who.device.accountId,
+            relayUrl: who.relayUrl,
+            enabledAt: remote.updatedAt,
+          };
+    try {
+      await saveBackup(backup);
+    } catch (e) {
+      console.warn(`the recovery state was not saved: ${e instanceof Error ? e.message : 'error'}`);
+    }
+    this.set({ ...this.state, backup });
+  }
+
+  async dismissReminder(): Promise<void> {
+    const at = Date.now();
+    this.set({ ...this.state, reminderDismissedAt: at });
+    try {
+      await saveReminderDismissed(at);
+    } catch (e) {
+      console.warn(
+        `the reminder choice was not saved: ${e instanceof Error ? e.message : 'error'}`,
+      );
+    }
+  }
+
+  check(words: readonly string[]): RestoreOutcome {
+    const checked = checkTypedPhrase(phraseWords(words.join(' ')).join(' '));
+    return checked.ok ? { ok: true } : { ok: false, ...checked.error };
+  }
+
+  async restore(words: readonly string[], relayUrl: string): Promise<RestoreOutcome> {
+    const phrase = phraseWords(words.join(' ')).join(' ');
+    // A mistyped word fails here, before anything touches the network or the keys.
+    const checked = checkTypedPhrase(phrase);
+    if (!checked.ok) return { ok: false, ...checked.error };
+    const keys = await loadOrCreateDeviceKeys();
+    if (!keys.ok) {
+      return {
+        ok: false,
+        kind: 'failed',
+        message: `The device keys could not be opened (${keys.error.message}).`,
+      };
+    }
+    const restored = await restoreFromPhrase(phrase, {
+      fetch: this.fetchFn,
+      relayUrl,
+      device: {
+        deviceId: uuidV4(randomBytes(16)),
+        signing: keys.value.ed25519,
+        boxPublicKey: keys.value.x25519.publicKey,
+        label: deviceLabel(navigator.userAgent),
+      },
+    });
+    if (!restored.ok)
+      return { ok: false, kind: restored.error.kind, message: restored.error.message };
+    const adopted = await this.adopt(restored.value);
+    return adopted.ok ? { ok: true } : { ok: false, kind: 'failed', message: adopted.message };
+  }
+
+  private async adopt(r: Restored): Promise<Outcome> {
+    await this.options.sync.stop();
+    const saved = await saveMasterKey(r.kMaster, { replace: true });
+    if (!saved.ok)
+      return {
+        ok: false,
+        message: `The restored key could not be saved (${saved.error.message}).`,
+      };
+    // Whatever this install wrote so far is sealed under the key just replaced.
+    const names = await this.options.logs.list();
+    if (!names.ok) return { ok: false, message: `Local storage failed (${names.error.message}).` };
+    for (const name of names.value) {
+      const removed = await this.options.logs.remove(name);
+      if (!removed.ok)
+        return { ok: false, message: `Local storage failed (${removed.error.message}).` };
+    }
+    const store = new IdbSyncStore();
+    try {
+      const reset = await store.resetRelayState();
+      if (!reset.ok)
+        return { ok: false, message: `Sync settings could not be saved (${reset.error.message}).` };
+      const settings = await store.saveSettings({
+        enabled: true,
+        relayUrl: r.relayUrl,
+        accountId: r.accountId,
+        deviceId: r.deviceId,
+        registered: true,
+      });
+      if (!settings.ok)
+        return {
+          ok: false,
+          message: `Sync settings could not be saved (${settings.error.message}).`,
+        };
+    } finally {
+      store.close();
+    }
+    const now = Date.now();
+    const backup = {
+      recoveryId: r.recoveryIdHex,
+      accountId: r.accountId,
+      relayUrl: r.relayUrl,
+      enabledAt: now,
+    };
+    try {
+      await saveBackup(backup);
+      await saveRestoring(now);
+    } catch (e) {
+      return failed('The account was restored, but this device could not note it', e);
+    }
+    this.set({ ...this.state, backup, restoringSince: now });
+    return { ok: true };
+  }
+
+  async finishRestore(): Promise<void> {
+    if (this.state.restoringSince === undefined) return;
+    this.set({ ...this.state, restoringSince: undefined });
+    try {
+      await saveRestoring(undefined);
+    } catch (e) {
+      console.warn(
+        `the restore state was not cleared: ${e instanceof Error ? e.message : 'error'}`,
+      );
+    }
+  }
+}

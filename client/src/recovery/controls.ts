@@ -1,0 +1,51 @@
+/**
+ * Recovery as the UI sees it (Settings → Recovery, the reminder, and the
+ * "Restore from a recovery phrase" path of onboarding). Implemented for the
+ * browser by `BrowserRecovery` (browser.ts).
+ */
+import type { Outcome } from '../app/types';
+import type { FlowFailure } from './flows';
+
+export interface RecoveryView {
+  /** False until the saved state has been read. */
+  readonly loaded: boolean;
+  /** This device stored (or restored from) a backup that it has not deleted. */
+  readonly enabled: boolean;
+  readonly enabledAt: number | null;
+  readonly reminderDismissed: boolean;
+  /** A restore handed over to sync, which is still bringing the data in. */
+  readonly restoring: boolean;
+}
+
+export type RestoreOutcome =
+  { ok: true } | { ok: false; kind: FlowFailure['kind']; message: string };
+
+export interface RecoveryControls {
+  /** useSyncExternalStore: `view()` returns a new object after every change. */
+  readonly subscribe: (listener: () => void) => () => void;
+  readonly view: () => RecoveryView;
+  /** A fresh 12-word phrase, kept nowhere: the caller shows it and forgets it. */
+  newPhrase(): string[];
+  /** Seals K_master under the phrase and stores the blob on the relay. */
+  enable(words: readonly string[]): Promise<Outcome>;
+  /** Deletes the blob from the relay. */
+  disable(): Promise<Outcome>;
+  dismissReminder(): Promise<void>;
+  /**
+   * Asks the relay which blob the account has (another device may have set
+   * one up, replaced or deleted it) and follows it. Quietly does nothing
+   * when sync is off or the relay cannot be reached.
+   */
+  refresh(): Promise<void>;
+  /** The phrase's checksum only: instant, no network. */
+  check(words: readonly string[]): RestoreOutcome;
+  /**
+   * Registers this device on the phrase's account, adopts its K_master and
+   * sync settings; on success the app must reload to open the account's data.
+   */
+  restore(words: readonly string[], relayUrl: string): Promise<RestoreOutcome>;
+  /** The data is here: forget that a restore was under way. */
+  finishRestore(): Promise<void>;
+  /** Where a restore looks by default: the relay that served this app. */
+  readonly defaultRelayUrl: string;
+}

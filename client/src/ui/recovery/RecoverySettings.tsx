@@ -1,0 +1,167 @@
+import { useEffect, useState } from 'react';
+import { useSyncState } from '../../app/context';
+import type { RecoveryControls, RecoveryView } from '../../recovery/controls';
+import { quizPositions, secureRandomInt } from '../../recovery/phrase';
+import { useAnnouncer } from '../common/Announcer';
+import { PhraseQuiz } from './PhraseQuiz';
+import { PhraseSheet } from './PhraseSheet';
+import { useRecovery } from './useRecovery';
+import './recovery.css';
+
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'show'; words: string[]; positions: number[] }
+  | { kind: 'quiz'; words: string[]; positions: number[] }
+  | { kind: 'confirm-off' };
+
+const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** Settings → Recovery: opt in to a 12-word phrase, replace it, or turn it off. */
+export function RecoverySettings() {
+  const { controls, view } = useRecovery();
+  if (controls === undefined) return null;
+  return <RecoveryPanel controls={controls} view={view} />;
+}
+
+function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }) {
+  const { controls, view } = props;
+  // 'local' is "sync off"; subscribing re-renders this when sync is turned on.
+  const syncOn = useSyncState().kind !== 'local';
+  const { say, report } = useAnnouncer();
+  const [step, setStep] = useState<Step>({ kind: 'idle' });
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  // Another device may have set up, replaced or deleted the account's phrase.
+  useEffect(() => {
+    void controls.refresh();
+  }, [controls]);
+
+  function start() {
+    setProblem(null);
+    setStep({
+      kind: 'show',
+      words: controls.newPhrase(),
+      positions: quizPositions(secureRandomInt),
+    });
+  }
+
+  async function turnOn(words: readonly string[]) {
+    setBusy(true);
+    const done = await controls.enable(words);
+    setBusy(false);
+    if (done.ok) {
+      // The phrase leaves memory with the step.
+      setStep({ kind: 'idle' });
+      say('Recovery is on.');
+    } else {
+      setProblem(done.message);
+    }
+  }
+
+  async function turnOff() {
+    setBusy(true);
+    const done = await controls.disable();
+    setBusy(false);
+    if (report(done, 'Recovery is off. The backup was deleted from the relay.')) {
+      setStep({ kind: 'idle' });
+    }
+  }
+
+  const cancel = () => {
+    setProblem(null);
+    setStep({ kind: 'idle' });
+  };
+
+  return (
+    <section
+      className="card stack"
+      aria-labelledby="recovery-title"
+      data-testid="recovery-settings"
+    >
+      <h2 id="recovery-title">Recovery phrase</h2>
+      {!view.loaded ? (
+        <p className="muted">Loading…</p>
+      ) : step.kind === 'show' ? (
+        <PhraseSheet
+          words={step.words}
+          onContinue={() => setStep({ ...step, kind: 'quiz' })}
+          onCancel={cancel}
+        />
+      ) : step.kind === 'quiz' ? (
+        <PhraseQuiz
+          words={step.words}
+          positions={step.positions}
+          busy={busy}
+          onPassed={() => void turnOn(step.words)}
+          onBack={() => setStep({ ...step, kind: 'show' })}
+        />
+      ) : view.enabled ? (
+        <>
+          <p>
+            <strong>Recovery is on</strong>
+            {view.enabledAt !== null && <> since {date.format(view.enabledAt)}</>}. With your 12
+            words, a new device can restore everything, even if every device is lost.
+          </p>
+          {step.kind === 'confirm-off' ? (
+            <div className="stack" role="group" aria-label="Turn off recovery">
+              <p>
+                The backup will be deleted from the relay and your 12 words will no longer restore
+                anything.
+              </p>
+              <div className="row">
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy}
+                  onClick={() => void turnOff()}
+                >
+                  {busy ? 'Turning off…' : 'Turn off recovery'}
+                </button>
+                <button type="button" onClick={cancel} disabled={busy}>
+                  Keep it on
+                </button>
+              </div>
+            </div>
+          ) : (
+            <div className="row">
+              <p className="muted small">
+                A new phrase replaces the old one, which then stops working.
+              </p>
+              <button type="button" onClick={start}>
+                Make a new phrase
+              </button>
+              <button
+                type="button"
+                className="subtle-danger"
+                onClick={() => setStep({ kind: 'confirm-off' })}
+              >
+                Turn off…
+              </button>
+            </div>
+          )}
+        </>
+      ) : (
+        <>
+          <p className="muted">
+            If you lose every device, a 12-word phrase is the only way back to your data. Cairn
+            keeps a copy of your key on the relay, locked by the phrase; the relay cannot open it.
+          </p>
+          {!syncOn && (
+            <p className="muted">Turn on sync above first: the locked copy lives on your relay.</p>
+          )}
+          <div>
+            <button type="button" className="primary" disabled={!syncOn} onClick={start}>
+              Set up a recovery phrase
+            </button>
+          </div>
+        </>
+      )}
+      {problem !== null && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+import { useSyncExternalStore } from 'react';
+import { useModel } from '../../app/context';
+import type { RecoveryControls, RecoveryView } from '../../recovery/controls';
+
+const noSubscribe = (): (() => void) => () => undefined;
+const NONE: RecoveryView = {
+  loaded: false,
+  enabled: false,
+  enabledAt: null,
+  reminderDismissed: true,
+  restoring: false,
+};
+const none = (): RecoveryView => NONE;
+
+/** Recovery's controls (undefined when this build has none) and its live view. */
+export function useRecovery(): { controls: RecoveryControls | undefined; view: RecoveryView } {
+  const controls = useModel().recovery;
+  const view = useSyncExternalStore(controls?.subscribe ?? noSubscribe, controls?.view ?? none);
+  return { controls, view };
+}
