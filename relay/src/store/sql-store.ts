@@ -397,7 +397,9 @@ export class SqlCore {
     return getRecovery(this.db, recoveryId);
   }
 
-  accountRecovery(accountId: string): Promise<{ recoveryId: string; updatedAt: number } | undefined> {
+  accountRecovery(
+    accountId: string,
+  ): Promise<{ recoveryId: string; updatedAt: number } | undefined> {
     return accountRecovery(this.db, accountId);
   }
 

@@ -167,7 +167,9 @@ export interface RelayStore {
   /** By recovery id (hex): the only lookup not keyed by account, as a restore knows no account yet. */
   getRecovery(recoveryId: string): Promise<RecoveryRecord | undefined>;
   /** The account's blob: its recovery id (hex) and when it was stored (ms). */
-  accountRecovery(accountId: string): Promise<{ recoveryId: string; updatedAt: number } | undefined>;
+  accountRecovery(
+    accountId: string,
+  ): Promise<{ recoveryId: string; updatedAt: number } | undefined>;
   /** A per-database secret (base64): `candidate` unless one is stored already. */
   relaySecret(name: string, candidate: string): Promise<string>;
 
