@@ -93,6 +93,19 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // Fault, fuzz and attack suites (docs/reliability.md). CAIRN_FAULTS_SCALE=full
+          // (npm run test:faults) runs the full counts; unset, about a tenth of them.
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 1_800_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -29,6 +29,9 @@
  * becomes one snapshot record in a new log that atomically replaces the old one.
  * A document with unacknowledged load problems is not compacted: compaction
  * would drop its unreadable records, the evidence the user has not yet seen.
+ * Nor is one holding logged changes that still wait for their dependencies:
+ * `Automerge.save()` keeps those only in its queue, and a later load that
+ * merges this snapshot as older history (`getAllChanges`) would lose them.
  *
  * Every write leaves through `onRecord` with the exact sealed bytes written to
  * disk, for the sync layer to push (origin `local` and `compaction`; `remote`
@@ -561,7 +564,7 @@ export class DocumentStore<D extends Docs> {
     const fresh = await this.ensureFresh(name);
     if (!fresh.ok) return fresh;
     const slot = fresh.value;
-    if (slot.problems.length > 0) return ok(false);
+    if (slot.problems.length > 0 || slot.pendingLogged.size > 0) return ok(false);
     const record = slot.cipher.seal({ kind: 'snapshot', snapshot: A.save(slot.doc) });
     const framed = frameRecord(record);
     const replaced = await this.options.storage.replaceAtomically(slot.file, framed);
@@ -580,7 +583,7 @@ export class DocumentStore<D extends Docs> {
     const slot = this.slot(name);
     const due = slot.bytes >= this.policy.maxBytes || slot.records >= this.policy.maxRecords;
     if (!due || slot.compactionQueued || slot.records < slot.compactionHold) return;
-    if (slot.problems.length > 0) return;
+    if (slot.problems.length > 0 || slot.pendingLogged.size > 0) return;
     slot.compactionQueued = true;
     const run = async (): Promise<void> => {
       slot.compactionQueued = false;

@@ -1,0 +1,72 @@
+/**
+ * Starting Cairn's relay for a benchmark: a fresh database with the devices
+ * registered, then the relay as a child process (bench/servers/relay.ts) with
+ * the rate limits a load test needs lifted (a benchmark measures capacity; the
+ * limits protect a production relay from one device, and are on by default).
+ */
+import type { RelayLimitsConfig } from '../../relay/src/config.js';
+import { openStore } from '../../relay/src/store/index.js';
+import { spawnServer, portInfo, type ServerProcess, type SpawnOptions } from './child.js';
+import { freshDatabase, type DatabaseKind, type RelayDatabase } from './databases.js';
+import { registerAll, type BenchIdentity } from './identities.js';
+
+export const LOAD_TEST_LIMITS: Partial<RelayLimitsConfig> = {
+  pushRate: 1_000_000,
+  pushBurst: 1_000_000,
+  connectPerMinute: 1_000_000,
+  registerPerMinute: 1_000_000,
+  quotaBytes: 2 ** 40,
+};
+
+export interface RelayRun {
+  readonly base: string;
+  readonly wsUrl: string;
+  readonly server: ServerProcess<{ port: number }>;
+  readonly database: RelayDatabase;
+  stop(): Promise<void>;
+}
+
+export interface RelayOptions extends SpawnOptions {
+  limits?: Partial<RelayLimitsConfig>;
+  staticDir?: string;
+  benchPageDir?: string;
+}
+
+/** A new database holding `devices`, ready for `startRelay`. */
+export async function seededDatabase(
+  kind: DatabaseKind,
+  devices: readonly BenchIdentity[],
+): Promise<RelayDatabase> {
+  const database = await freshDatabase(kind);
+  const store = await openStore(database);
+  try {
+    await registerAll(store, devices, kind === 'postgres' ? 8 : 1);
+  } finally {
+    await store.close();
+  }
+  return database;
+}
+
+export async function startRelay(
+  database: RelayDatabase,
+  options: RelayOptions = {},
+): Promise<RelayRun> {
+  const config = {
+    database,
+    limits: { ...LOAD_TEST_LIMITS, ...options.limits },
+    ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
+    ...(options.benchPageDir === undefined ? {} : { benchPageDir: options.benchPageDir }),
+  };
+  const server = await spawnServer('bench/servers/relay.ts', portInfo, {
+    ...options,
+    env: { ...options.env, BENCH_RELAY: JSON.stringify(config) },
+  });
+  const base = `http://127.0.0.1:${server.info.port}`;
+  return {
+    base,
+    wsUrl: `ws://127.0.0.1:${server.info.port}/v1/ws`,
+    server,
+    database,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,312 @@
+/**
+ * A fault-suite device: the app's DocumentStore and sync engine over memory
+ * storage and Node's `ws` (like test/support/harness-device.ts, but on the small
+ * two-document store of ./store.ts), with a tap on its socket that records,
+ * client-side, every event the relay acknowledged and the seq it gave it.
+ * The suites check their invariants against that record, never the relay's word.
+ */
+import { ok } from '@cairn/shared';
+import { WebSocket, type RawData } from 'ws';
+import type { DocumentStore, RecordEvent } from '../../../client/src/storage/document-store';
+import { MemoryLogStorage } from '../../../client/src/storage/memory-log-storage';
+import { SyncEngine, type SyncProblem } from '../../../client/src/sync/engine';
+import { MemorySyncStore } from '../../../client/src/sync/memory-sync-store';
+import type { SocketFactory } from '../../../client/src/sync/socket';
+import { eventIdOf } from '../../../client/src/sync/wire';
+import { rng } from './scale';
+import { imm, loadStore, type DocName, type Docs } from './store';
+import type { Identity } from './wire';
+
+export interface Ack {
+  streamId: string;
+  seq: number;
+}
+
+export interface FaultDeviceOptions {
+  relayUrl: string;
+  kMaster: Uint8Array;
+  identity: Identity;
+  /** Automerge actor of this device (hex). */
+  actor: string;
+  /** The relay knows the device already. */
+  registered: boolean;
+  /**
+   * Mangles what the relay sends, seeded: each fan-out event is delivered 0–3
+   * times, each copy 0–40 ms late (so out of order); a lost event that no later
+   * one reveals breaks the connection (as on TCP); now and then an ack is lost
+   * and the connection drops with it, so the push is retried.
+   */
+  chaos?: { seed: number };
+}
+
+export interface ChaosStats {
+  /** Fan-out events delivered 0, 1, 2 and 3 times. */
+  copies: [number, number, number, number];
+  acksLost: number;
+}
+
+/** Node's `ws` as the engine's socket (as the harness device has it). */
+const nodeSocket: SocketFactory = (url, handlers) => {
+  const ws = new WebSocket(url);
+  let closed = false;
+  const text = (data: RawData): string =>
+    Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+  ws.on('open', () => handlers.open());
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) handlers.binary();
+    else handlers.message(text(data));
+  });
+  // A refused or reset connection: 'close' follows and reports it.
+  ws.on('error', () => undefined);
+  ws.on('close', (code, reason) => {
+    if (closed) return;
+    closed = true;
+    handlers.close(code, reason.toString('utf8'));
+  });
+  return {
+    send(t) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(t);
+    },
+    close(code = 1000, reason = '') {
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
+    },
+  };
+};
+
+/** The relay's frames, mangled (see FaultDeviceOptions.chaos). */
+function chaotic(inner: SocketFactory, seed: number, stats: ChaosStats): SocketFactory {
+  const r = rng(seed);
+  return (url, handlers) => {
+    let closed = false;
+    let seen = 0;
+    const socket: ReturnType<SocketFactory> = inner(url, {
+      ...handlers,
+      close(code, reason) {
+        closed = true;
+        handlers.close(code, reason);
+      },
+      message(text) {
+        if (text.startsWith('{"type":"event"')) {
+          const p = r.next();
+          const copies = p < 0.15 ? 0 : p < 0.65 ? 1 : p < 0.85 ? 2 : 3;
+          stats.copies[copies] += 1;
+          seen += 1;
+          if (copies === 0) {
+            // TCP loses nothing on a live connection: a lost frame means a broken
+            // one. If no later event shows the gap soon, the connection breaks.
+            const at = seen;
+            setTimeout(() => {
+              if (!closed && seen === at) socket.close(1000, 'lost');
+            }, 300);
+          }
+          for (let c = 0; c < copies; c += 1) {
+            setTimeout(() => {
+              if (!closed) handlers.message(text);
+            }, r.int(41));
+          }
+          return;
+        }
+        if (text.startsWith('{"type":"ack"') && r.next() < 0.03) {
+          stats.acksLost += 1;
+          setTimeout(() => socket.close(1000, 'lost'), 5);
+          return;
+        }
+        handlers.message(text);
+      },
+    });
+    return socket;
+  };
+}
+
+/** Wraps a socket factory to see pushes go out and acks come back. */
+function tapped(
+  onAck: (eventId: string, ack: Ack) => void,
+  inFlight: Set<string>,
+  inner: SocketFactory,
+): SocketFactory {
+  return (url, handlers) => {
+    const pushes = new Map<number, { eventId: string; streamId: string }>();
+    const socket = inner(url, {
+      ...handlers,
+      close(code, reason) {
+        for (const p of pushes.values()) inFlight.delete(p.eventId);
+        handlers.close(code, reason);
+      },
+      message(text) {
+        const m: unknown = JSON.parse(text);
+        if (typeof m === 'object' && m !== null && 'ref' in m && typeof m.ref === 'number') {
+          const push = pushes.get(m.ref);
+          if (push !== undefined) inFlight.delete(push.eventId);
+        }
+        if (
+          typeof m === 'object' &&
+          m !== null &&
+          'type' in m &&
+          m.type === 'ack' &&
+          'ref' in m &&
+          typeof m.ref === 'number' &&
+          'seq' in m &&
+          typeof m.seq === 'number'
+        ) {
+          const push = pushes.get(m.ref);
+          if (push !== undefined) onAck(push.eventId, { streamId: push.streamId, seq: m.seq });
+        }
+        handlers.message(text);
+      },
+    });
+    return {
+      send(text) {
+        const m: unknown = JSON.parse(text);
+        if (
+          typeof m === 'object' &&
+          m !== null &&
+          'type' in m &&
+          m.type === 'push' &&
+          'id' in m &&
+          typeof m.id === 'number' &&
+          'eventId' in m &&
+          typeof m.eventId === 'string' &&
+          'streamId' in m &&
+          typeof m.streamId === 'string'
+        ) {
+          pushes.set(m.id, { eventId: m.eventId, streamId: m.streamId });
+          inFlight.add(m.eventId);
+        }
+        socket.send(text);
+      },
+      close: (code, reason) => socket.close(code, reason),
+    };
+  };
+}
+
+/** What a device saw, filled in by its callbacks from the moment it opens. */
+interface Tally {
+  acked: Map<string, Ack>;
+  ackConflicts: string[];
+  written: Map<string, string>;
+  problems: SyncProblem[];
+  inFlight: Set<string>;
+  chaos: ChaosStats;
+}
+
+export class FaultDevice {
+  /** Acknowledged events, by event id, as the device saw the acks. */
+  readonly acked: ReadonlyMap<string, Ack>;
+  /** An event acknowledged twice with different seqs (must never happen). */
+  readonly ackConflicts: readonly string[];
+  /** Event ids of every record this device wrote and must push (local and snapshots). */
+  readonly written: ReadonlyMap<string, string>;
+  readonly problems: readonly SyncProblem[];
+  /** Pushes sent on the current connection and not yet answered. */
+  readonly inFlight: ReadonlySet<string>;
+  readonly chaos: Readonly<ChaosStats>;
+  private counter = 0;
+
+  private constructor(
+    tally: Tally,
+    readonly options: FaultDeviceOptions,
+    readonly storage: MemoryLogStorage,
+    readonly store: DocumentStore<Docs>,
+    readonly engine: SyncEngine,
+  ) {
+    this.acked = tally.acked;
+    this.ackConflicts = tally.ackConflicts;
+    this.written = tally.written;
+    this.problems = tally.problems;
+    this.inFlight = tally.inFlight;
+    this.chaos = tally.chaos;
+  }
+
+  static async open(options: FaultDeviceOptions): Promise<FaultDevice> {
+    const storage = new MemoryLogStorage();
+    const tally: Tally = {
+      acked: new Map(),
+      ackConflicts: [],
+      written: new Map(),
+      problems: [],
+      inFlight: new Set(),
+      chaos: { copies: [0, 0, 0, 0], acksLost: 0 },
+    };
+    // The store's hook needs the engine, built after the store.
+    const late: { engine?: SyncEngine } = {};
+    const onRecord = (e: RecordEvent): void => {
+      if (e.origin !== 'remote') tally.written.set(eventIdOf(e.record), e.doc);
+      late.engine?.capture(e);
+    };
+    const { store } = await loadStore(storage, {
+      kMaster: options.kMaster,
+      onRecord,
+      actor: options.actor,
+      onBackgroundError: ({ doc, error }) => {
+        throw new Error(`compaction of ${doc} failed: ${error.message}`);
+      },
+    });
+    const { identity } = options;
+    const onAck = (eventId: string, ack: Ack): void => {
+      const known = tally.acked.get(eventId);
+      if (known !== undefined && (known.seq !== ack.seq || known.streamId !== ack.streamId)) {
+        tally.ackConflicts.push(eventId);
+      }
+      tally.acked.set(eventId, ack);
+    };
+    const engine = new SyncEngine({
+      documents: store,
+      logs: storage,
+      store: new MemorySyncStore(),
+      identity: () =>
+        Promise.resolve(
+          ok({
+            signing: identity.signing,
+            boxPublicKey: identity.box.publicKey,
+            label: identity.label,
+          }),
+        ),
+      connect: tapped(
+        onAck,
+        tally.inFlight,
+        options.chaos === undefined
+          ? nodeSocket
+          : chaotic(nodeSocket, options.chaos.seed, tally.chaos),
+      ),
+      fetch: (url, init) => fetch(url, init),
+      onProblem: (p) => tally.problems.push(p),
+    });
+    late.engine = engine;
+    const device = new FaultDevice(tally, options, storage, store, engine);
+    const started = await engine.start();
+    if (!started.ok) throw new Error(`sync store failed: ${started.error.message}`);
+    const enabled = await engine.enable(options.relayUrl, {
+      accountId: identity.accountId,
+      deviceId: identity.deviceId,
+      registered: options.registered,
+    });
+    if (!enabled.ok) throw new Error(`enabling sync failed: ${enabled.error.message}`);
+    return device;
+  }
+
+  /** One user edit: a new key in `doc`, appended durably (and queued for push). */
+  async write(doc: DocName, size = 40): Promise<void> {
+    const key = `${this.options.identity.deviceId.slice(0, 8)}-${this.counter++}`;
+    const r = await this.store.change(doc, (d) => {
+      d.items[key] = imm(key.padEnd(size, '.'));
+    });
+    if (!r.ok) throw new Error(`write failed: ${r.error.code}`);
+  }
+
+  /** The network is back (or the relay is): reconnect now, not at the next backoff step. */
+  wake(): void {
+    this.engine.setNetwork(true);
+  }
+
+  get idle(): boolean {
+    return this.engine.queueLength === 0 && this.engine.status.get().kind === 'synced';
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stop();
+    await this.store.idle();
+  }
+}
