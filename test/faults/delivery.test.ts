@@ -115,7 +115,7 @@ async function deliver(
 describe('delivery schedules', () => {
   it('every schedule converges; duplicates change nothing', async () => {
     const runs = count(10_000, 1_000);
-    const timeLimit = count(3_000_000, 150_000);
+    const timeLimit = count(3_300_000, 150_000);
     let ran = 0;
     let deliveries = 0;
     let duplicatesSeen = 0;
