@@ -39,6 +39,9 @@ export function applyOneByOne<T>(
   return { doc, rejected };
 }
 
+const loadSnapshot = <T>(bytes: Uint8Array, actor: string | undefined): A.Doc<T> =>
+  A.load<T>(bytes, { ...actorOptions(actor), allowMissingChanges: true });
+
 export interface Built<T> {
   doc: A.Doc<T>;
   unpersisted: Uint8Array[];
@@ -54,13 +57,16 @@ export function buildDocument<T>(
   actor: string | undefined,
 ): Built<T> {
   const problems: RecordProblem[] = [];
+  // The newest loadable snapshot is the base. It is loaded once, with our actor:
+  // loading is most of a cold start, so it must not happen twice.
+  let loaded: A.Doc<T> | undefined;
   let snapshot: Uint8Array | undefined;
   let baseIndex = -1;
-  for (let i = log.records.length - 1; i >= 0 && snapshot === undefined; i -= 1) {
+  for (let i = log.records.length - 1; i >= 0 && loaded === undefined; i -= 1) {
     const r = log.records[i];
     if (r === undefined || r.payload.kind !== 'snapshot') continue;
     try {
-      A.load(r.payload.snapshot, { allowMissingChanges: true });
+      loaded = loadSnapshot<T>(r.payload.snapshot, actor);
       snapshot = r.payload.snapshot;
       baseIndex = r.index;
     } catch {
@@ -88,20 +94,21 @@ export function buildDocument<T>(
       recordOf.push(r.index);
     }
   }
-  if (snapshot === undefined && changes.length === 0) {
+  if (loaded === undefined && changes.length === 0) {
     // initial() has a fixed actor so devices agree on it; our edits need our own.
     const fresh = A.clone(initial(), actorOptions(actor));
     return { doc: fresh, unpersisted: A.getAllChanges(fresh), pendingLogged: new Set(), problems };
   }
-  const base = (): A.Doc<T> =>
-    snapshot === undefined
-      ? A.init<T>(actorOptions(actor))
-      : A.load<T>(snapshot, { ...actorOptions(actor), allowMissingChanges: true });
   let doc: A.Doc<T>;
   try {
-    [doc] = A.applyChanges(base(), changes);
+    // A compacted log is a snapshot alone: nothing to apply.
+    const start = loaded ?? A.init<T>(actorOptions(actor));
+    [doc] = changes.length === 0 ? [start] : A.applyChanges(start, changes);
   } catch {
-    const tolerant = applyOneByOne(base(), changes, actor);
+    // A rejected batch may have left the base half-applied: start again from its bytes.
+    const base =
+      snapshot === undefined ? A.init<T>(actorOptions(actor)) : loadSnapshot<T>(snapshot, actor);
+    const tolerant = applyOneByOne(base, changes, actor);
     doc = tolerant.doc;
     const bad = new Set([...tolerant.rejected].map((i) => recordOf[i] ?? -1));
     for (const index of bad) problems.push({ doc: name, index, code: 'bad-automerge' });
