@@ -36,8 +36,14 @@ import type { QueueEntry, SyncStore } from './ports';
 import type { SocketFactory, SocketHandle } from './socket';
 import type { RefusalReason } from './status';
 
-/** How long fan-out events are gathered before they are applied together. */
-export const COALESCE_MS = 30;
+/**
+ * Fan-out events are applied after yielding to the event loop once (a 0 ms
+ * timer), not at once: the frames already queued behind the first (a burst
+ * from another device, several frames in one socket read) then go in the
+ * same batch. A longer window would only add latency: events that arrive
+ * while a batch is being applied gather meanwhile and form the next batch.
+ */
+export const COALESCE_MS = 0;
 /** Pushes in flight at once, and their base64 bytes. */
 export const PUSH_WINDOW = 256;
 export const PUSH_WINDOW_BYTES = 2 * 1024 * 1024;
@@ -62,6 +68,8 @@ export interface SessionContext {
   /** Stream id (base64) → document name, for the documents this device holds. */
   readonly streams: ReadonlyMap<string, string>;
   cursor(stream: string): number;
+  /** The highest seq a compaction snapshot taken at cursor `from` covers (cursors.ts). */
+  cover(stream: string, from: number): number;
   /**
    * Applies received events of one stream as one batch and moves the cursor
    * to `next`; false when local storage failed (nothing moved).
@@ -348,7 +356,12 @@ export class SyncSession {
         batch.map((e) =>
           base64Length(e.data) > maxBytes
             ? Promise.resolve(tooLarge(maxBytes))
-            : this.client.push(e.streamId, e.eventId, e.data, e.coversSeq),
+            : this.client.push(
+                e.streamId,
+                e.eventId,
+                e.data,
+                e.coversSeq === undefined ? undefined : this.ctx.cover(e.streamId, e.coversSeq),
+              ),
         ),
       );
       const acks: { entry: QueueEntry; seq: number }[] = [];
@@ -459,6 +472,9 @@ export function windowOf(entries: readonly QueueEntry[]): QueueEntry[] {
   const out: QueueEntry[] = [];
   let bytes = 0;
   for (const e of entries) {
+    // A compaction snapshot waits until everything queued before it is
+    // acknowledged: only then does its cover reach past those events.
+    if (out.length > 0 && e.coversSeq !== undefined) break;
     if (out.length > 0 && bytes + e.data.length > PUSH_WINDOW_BYTES) break;
     out.push(e);
     bytes += e.data.length;
