@@ -5,12 +5,23 @@
  * already; own seqs further ahead wait until the gap before them is filled.
  * Moves are persisted in the background, many in one write: a crash before
  * the write only means some events are pulled again, which has no effect.
+ *
+ * Own acknowledged seqs are also kept as runs, for `cover`: a compaction
+ * snapshot holds every change made here before it, so it covers its cursor
+ * at the time it was taken plus the own events acknowledged right after it,
+ * though the cursor itself may since have moved on past remote events the
+ * snapshot does not hold.
  */
+
+/** Runs kept per stream; the oldest go first (a cover then stops short, which is safe). */
+const MAX_OWN_RUNS = 64;
 
 export class Cursors {
   private readonly seqs = new Map<string, number>();
   private readonly ownAcked = new Map<string, Set<number>>();
   private readonly dirty = new Map<string, number>();
+  /** Own acknowledged seqs per stream as sorted, disjoint, non-adjacent [first, last] runs. */
+  private readonly ownRuns = new Map<string, [number, number][]>();
 
   constructor(private readonly persist: (write: () => ReadonlyMap<string, number>) => void) {}
 
@@ -26,6 +37,7 @@ export class Cursors {
   clear(): void {
     this.seqs.clear();
     this.ownAcked.clear();
+    this.ownRuns.clear();
     this.dirty.clear();
   }
 
@@ -55,6 +67,39 @@ export class Cursors {
       this.ownAcked.set(stream, own);
     }
     own.add(seq);
+    this.addOwnRun(stream, seq);
     this.advance(stream, this.get(stream));
+  }
+
+  /**
+   * The highest seq a snapshot taken at cursor `from` covers: `from`, moved on
+   * through the own acknowledged events that directly follow it.
+   */
+  cover(stream: string, from: number): number {
+    let covered = from;
+    for (const [first, last] of this.ownRuns.get(stream) ?? []) {
+      if (first > covered + 1) break;
+      covered = Math.max(covered, last);
+    }
+    return covered;
+  }
+
+  private addOwnRun(stream: string, seq: number): void {
+    const runs = this.ownRuns.get(stream) ?? [];
+    this.ownRuns.set(stream, runs);
+    const at = runs.findIndex(([, last]) => last >= seq - 1);
+    const run = runs[at];
+    if (run === undefined) runs.push([seq, seq]);
+    else if (run[0] > seq + 1) runs.splice(at, 0, [seq, seq]);
+    else {
+      run[0] = Math.min(run[0], seq);
+      run[1] = Math.max(run[1], seq);
+      const next = runs[at + 1];
+      if (next !== undefined && next[0] <= run[1] + 1) {
+        run[1] = Math.max(run[1], next[1]);
+        runs.splice(at + 1, 1);
+      }
+    }
+    if (runs.length > MAX_OWN_RUNS) runs.shift();
   }
 }

@@ -9,6 +9,10 @@
  *   push queue with their stream id and event id (wire.ts); a compaction
  *   snapshot carries `coversSeq` = the stream's cursor at that moment, which is
  *   safe because the cursor only ever moves after what it covers is applied.
+ *   It is pushed once everything queued before it is acknowledged, its cover
+ *   moved on through those own events (cursors.ts `cover`): otherwise a
+ *   device that compacts while its pushes are in flight would leave a new
+ *   device to download every one of them.
  *   Records of origin `remote` came from the relay: their ids are only marked
  *   known, never pushed back.
  * - Queue. Persisted (IndexedDB in the browser), oldest first, deduplicated by
@@ -389,6 +393,7 @@ export class SyncEngine {
         },
         streams: this.streams,
         cursor: (s) => this.cursor(s),
+        cover: (s, from) => this.cursors.cover(s, from),
         apply: (s, events, next) => this.apply(s, events, next),
         pushed: (acks, dropped) => this.pushed(acks, dropped),
         quotaFull: (full) => {

@@ -3,6 +3,7 @@
  * persisted queue, drain in order, removal only on ack, idempotent retry,
  * the startup scan, refusals and the status the UI shows.
  */
+import { toBase64 } from '@cairn/shared';
 import { describe, expect, it } from 'vitest';
 import { MemorySyncStore } from '../../../src/sync/memory-sync-store';
 import { FakeRelay, ManualTimers, settle } from './fakes';
@@ -109,7 +110,7 @@ describe('push queue', () => {
     expect(relay.received.filter((m) => m.type === 'push')).toHaveLength(pushesBefore);
   });
 
-  it('pushes a compaction snapshot with coversSeq = the stream cursor', async () => {
+  it('pushes a compaction snapshot covering the cursor and its own events before it', async () => {
     const relay = new FakeRelay();
     const timers = new ManualTimers();
     const d = await makeDevice(relay, timers, { compaction: { maxRecords: 4 } });
@@ -124,8 +125,49 @@ describe('push queue', () => {
     await d.store.idle();
     await settle();
     const events = relay.events(stream);
-    expect(events.map((e) => e.coversSeq)).toEqual([undefined, undefined, undefined, undefined, 3]);
+    // Cursor 3 when compacted, then the own event at 4 (queued before it) was acknowledged.
+    expect(events.map((e) => e.coversSeq)).toEqual([undefined, undefined, undefined, undefined, 4]);
     expect(d.engine.cursor(stream)).toBe(5);
+  });
+  it('covers the events queued before a snapshot once they are acknowledged', async () => {
+    const relay = new FakeRelay();
+    const timers = new ManualTimers();
+    relay.down = true;
+    // Written offline, compacted before any of it was pushed: the cursor was 0.
+    const d = await makeDevice(relay, timers, { compaction: { maxRecords: 4 } });
+    const stream = d.streamOf('notes');
+    for (const k of ['k0', 'k1', 'k2']) await d.write(k, k);
+    await d.store.idle();
+    await settle();
+    relay.down = false;
+    await timers.advance(1000);
+    const events = relay.events(stream);
+    expect(events.map((e) => e.coversSeq)).toEqual([undefined, undefined, undefined, undefined, 4]);
+    expect(d.engine.cursor(stream)).toBe(5);
+  });
+
+  it('does not cover a remote event that arrived after the snapshot was taken', async () => {
+    const relay = new FakeRelay();
+    const timers = new ManualTimers();
+    const d = await makeDevice(relay, timers, { compaction: { maxRecords: 4 } });
+    const stream = d.streamOf('notes');
+    await d.write('k0', '0');
+    await d.write('k1', '1');
+    await settle();
+    expect(d.engine.cursor(stream)).toBe(3);
+    // Offline: the third write compacts (cover taken at cursor 3); then another
+    // device's event lands at seq 4, before this device's own at 5.
+    relay.dropAll();
+    relay.down = true;
+    await settle();
+    await d.write('k2', '2');
+    await d.store.idle();
+    const other = new Uint8Array(64).fill(9);
+    relay.inject(stream, 'b3RoZXItZGV2aWNlLWV2ZW50', toBase64(other));
+    relay.down = false;
+    await timers.advance(1000);
+    const events = relay.events(stream);
+    expect(events.at(-1)?.coversSeq).toBe(3);
   });
 });
 
