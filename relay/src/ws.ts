@@ -29,19 +29,37 @@ export function registerWebSocket(app: FastifyInstance, deps: SessionDeps): void
       metrics.connections.inc();
       let closing = false;
       const log = req.log;
+      // ws writes each frame with its own syscall. Frames sent in one turn of
+      // the event loop (the acks and fan-out of one group commit, a page)
+      // are corked into one write instead: the same bytes, a fraction of the
+      // syscalls, and no added latency (uncorked before the loop moves on).
+      const raw = req.socket;
+      let corked = false;
+      const uncork = (): void => {
+        corked = false;
+        raw.uncork();
+      };
       const session: Session = new Session(
         { ...deps, log },
         {
           send(frame) {
             if (closing || socket.readyState !== socket.OPEN) return;
-            if (socket.bufferedAmount > limits.maxBufferedBytes) {
-              closing = true;
-              metrics.slowCloses.inc();
-              log.warn({ buffered: socket.bufferedAmount }, 'closing a slow consumer');
-              socket.close(CLOSE_CODES.slowConsumer, 'slow consumer: reconnect and pull');
-              setTimeout(() => socket.terminate(), SLOW_TERMINATE_MS).unref();
-              session.onClosed();
-              return;
+            if (!corked) {
+              // What this client has left unread from earlier turns; this turn's
+              // corked frames do not count against it (they are not late yet).
+              const backlog = socket.bufferedAmount;
+              if (backlog > limits.maxBufferedBytes) {
+                closing = true;
+                metrics.slowCloses.inc();
+                log.warn({ buffered: backlog }, 'closing a slow consumer');
+                socket.close(CLOSE_CODES.slowConsumer, 'slow consumer: reconnect and pull');
+                setTimeout(() => socket.terminate(), SLOW_TERMINATE_MS).unref();
+                session.onClosed();
+                return;
+              }
+              corked = true;
+              raw.cork();
+              process.nextTick(uncork);
             }
             socket.send(frame);
           },
