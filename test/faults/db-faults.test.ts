@@ -23,6 +23,16 @@ afterAll(async () => {
   pg?.destroy();
 });
 
+/** What a timeout message needs: did the relay die, what did it last say. */
+function diagnose(relay: RelayChild, logs: readonly string[], extra: string): string {
+  const exit = relay.unexpectedExit;
+  const state =
+    exit === undefined ? 'relay still running' : `relay exited (${exit.code ?? exit.signal})`;
+  // The expected "storage failed" lines would bury the one that explains.
+  const telling = logs.filter((l) => !l.includes('"msg":"storage failed"'));
+  return `${state}; ${extra}; last relay lines:\n${telling.slice(-20).join('\n')}`;
+}
+
 describe('database faults', () => {
   it(`keeps every acknowledged event through ${STOPS} immediate Postgres stops`, async () => {
     pg = await startPostgres();
@@ -47,10 +57,12 @@ describe('database faults', () => {
         const t = performance.now();
         cluster.stop('immediate');
         // The relay notices: /healthz answers 503 while the database is gone.
+        let last = -1;
         await waitUntil(
           'the relay to report itself unhealthy',
-          async () => (await health(running.base)) === 503,
+          async () => (last = await health(running.base)) === 503,
           30_000,
+          () => diagnose(running, logs, `last /healthz status ${last}`),
         );
         unhealthySeen += 1;
         await new Promise((res) => setTimeout(res, r.int(1000)));
@@ -59,8 +71,9 @@ describe('database faults', () => {
         cluster.start();
         await waitUntil(
           'the relay to recover',
-          async () => (await health(running.base)) === 200,
+          async () => (last = await health(running.base)) === 200,
           60_000,
+          () => diagnose(running, logs, `last /healthz status ${last}`),
         );
         recoverMs += performance.now() - back;
         expect(running.unexpectedExit).toBeUndefined();

@@ -145,11 +145,15 @@ export async function waitUntil(
   what: string,
   test: () => Promise<boolean> | boolean,
   ms: number,
+  explain?: () => string,
 ): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await test()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const detail = explain === undefined ? '' : `: ${explain()}`;
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${detail}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
