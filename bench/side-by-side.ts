@@ -196,7 +196,7 @@ export const sideBySide: Benchmark = {
         "Cairn: two harness devices of one account (test/support/harness-device.ts: the app's Controller, DocumentStore with in-memory logs, and sync engine over Node's ws). A's `checkIn` seals, pads and appends the change, the engine queues and pushes it; the relay commits it (PGlite, or Postgres with fsync on), acks after the commit and fans it out; B opens it, applies it and appends it to its log. Compaction at the app's default thresholds.",
         'Peer: @automerge/automerge-repo 2.5.6 clients with BrowserWebSocketClientAdapter (Node, ws) through a Repo sync server with NodeWSServerAdapter (sharePolicy: false) and the NodeFS storage adapter (@automerge/automerge-repo-storage-nodefs 2.5.6) in a fresh folder; clients keep documents in memory. Nothing is encrypted; the server stores documents as it sees fit (debounced, no fsync).',
         'Each server in its own child process; both clients in the bench process. One fresh document (peer) or account (Cairn) per run.',
-        `Cairn's engine applies fan-out events after a ${COALESCE_MS} ms timer (COALESCE_MS in client/src/sync/session.ts): the frames already queued behind the first join its batch, and events arriving while a batch is applied form the next one.`,
+        `Cairn's engine applies fan-out events in batches at most every ${COALESCE_MS} ms (COALESCE_MS in client/src/sync/session.ts): an event that finds no batch in the last window is applied at once, so a lone change waits for nothing; under a stream of changes they are applied a window's worth at a time.`,
       ],
       rows,
       notes,

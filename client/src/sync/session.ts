@@ -37,13 +37,14 @@ import type { SocketFactory, SocketHandle } from './socket';
 import type { RefusalReason } from './status';
 
 /**
- * Fan-out events are applied after yielding to the event loop once (a 0 ms
- * timer), not at once: the frames already queued behind the first (a burst
- * from another device, several frames in one socket read) then go in the
- * same batch. A longer window would only add latency: events that arrive
- * while a batch is being applied gather meanwhile and form the next batch.
+ * Fan-out events are applied in batches at most this often. An event that
+ * finds no batch applied in the last COALESCE_MS goes at once (after one turn
+ * of the event loop, so the frames already queued behind it join it): a lone
+ * change from another device shows up with no added delay. Under a stream of
+ * events the batches come one window apart, so a burst costs a few applies,
+ * not one per event. 16 ms: about a display frame, faster than the UI shows.
  */
-export const COALESCE_MS = 0;
+export const COALESCE_MS = 16;
 /** Pushes in flight at once, and their base64 bytes. */
 export const PUSH_WINDOW = 256;
 export const PUSH_WINDOW_BYTES = 2 * 1024 * 1024;
@@ -96,6 +97,7 @@ export class SyncSession {
   private rx: Promise<void> = Promise.resolve();
   private readonly live = new Map<string, WireEvent[]>();
   private cancelLive: (() => void) | undefined;
+  private lastLiveFlush = Number.NEGATIVE_INFINITY;
   private draining = false;
   private drainAgain = false;
   private pushBlocked = false;
@@ -317,8 +319,10 @@ export class SyncSession {
     else buffered.push(event);
     if (this.cancelLive !== undefined) return;
     this.ctx.changed();
-    this.cancelLive = this.ctx.timers.after(COALESCE_MS, () => {
+    const wait = Math.max(0, this.lastLiveFlush + COALESCE_MS - this.ctx.timers.now());
+    this.cancelLive = this.ctx.timers.after(wait, () => {
       this.cancelLive = undefined;
+      this.lastLiveFlush = this.ctx.timers.now();
       this.serial(() => this.flushLive());
     });
   }

@@ -133,6 +133,23 @@ describe('fan-out', () => {
     expect(d.engine.status.get()).toEqual({ kind: 'synced' });
   });
 
+  it('applies a lone event at once, and events within one window of a batch together', async () => {
+    const relay = new FakeRelay();
+    const timers = new ManualTimers();
+    const d = await makeDevice(relay, timers);
+    const calls = d.receive.mock.calls.length;
+    const first = await peerWrites(relay, 1);
+    await timers.advance(0);
+    // No batch in the last window: the first event (and the start record with it) goes at once.
+    expect(d.receive.mock.calls.slice(calls).map(([, r]) => r.length)).toEqual([2]);
+    const second = await peerWrites(relay, 3);
+    await timers.advance(COALESCE_MS - 1);
+    expect(d.receive.mock.calls.length).toBe(calls + 1);
+    await timers.advance(1);
+    expect(d.receive.mock.calls.slice(calls + 1).map(([, r]) => r.length)).toEqual([4]);
+    expect(items(d.store)).toEqual({ ...items(first.store), ...items(second.store) });
+  });
+
   it('pulls when fan-out skips an event', async () => {
     const relay = new FakeRelay();
     const timers = new ManualTimers();
