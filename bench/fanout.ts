@@ -30,6 +30,10 @@ import {
 import { figure, fmt, ratio, targetMet, type Row } from './lib/report.js';
 import { ratios, summarize } from './lib/stats.js';
 import { nextTick, signal, withTimeout } from './lib/wait.js';
+import { warmUntilSteady } from './lib/warmup.js';
+
+/** Run numbers for warm-up runs (they keep event ids apart from the measured runs'). */
+const WARM_UP_RUNS = 100;
 
 interface Sizes {
   clients: number;
@@ -159,8 +163,8 @@ export const fanout: Benchmark = {
   async run(ctx: BenchContext) {
     await ready();
     const s = pick(ctx, {
-      full: { clients: 10, frames: 1000, window: 32, runs: 5 },
-      smoke: { clients: 3, frames: 20, window: 4, runs: 1 },
+      full: { clients: 10, frames: 1000, window: 32, runs: 5, warmMax: 8 },
+      smoke: { clients: 3, frames: 20, window: 4, runs: 1, warmMax: 1 },
     });
     const sides = {
       reference: await referenceSide(s),
@@ -169,19 +173,27 @@ export const fanout: Benchmark = {
     };
     const rows: Row[] = [];
     const notes: string[] = [];
+    const warmUps: string[] = [];
     try {
       const ref: number[] = [];
       const pglite: number[] = [];
       const pg: number[] = [];
-      // Run 0 warms every server up (JIT, first commits) and is not counted.
-      for (let r = 0; r <= s.runs; r++) {
+      // Not counted: each server runs until it is steady (lib/warmup.ts).
+      for (const kind of ['reference', 'pglite', 'postgres'] as const) {
+        const w = await warmUntilSteady((run) => sides[kind].measure(WARM_UP_RUNS + run), {
+          min: Math.min(2, s.warmMax),
+          max: s.warmMax,
+        });
+        warmUps.push(`${kind} ${w.runs}${w.steady ? '' : ' (not steady)'}`);
+        ctx.log(`fanout warm-up: ${kind} ${w.runs} runs${w.steady ? '' : ', not steady'}`);
+      }
+      for (let r = 1; r <= s.runs; r++) {
         const a = await sides.reference.measure(r);
         const b = await sides.pglite.measure(r);
         const c = await sides.postgres.measure(r);
         ctx.log(
           `fanout run ${r}/${s.runs}: reference ${fmt(a)}, PGlite ${fmt(b)}, Postgres ${fmt(c)} frames/s`,
         );
-        if (r === 0) continue;
         ref.push(a);
         pglite.push(b);
         pg.push(c);
@@ -209,7 +221,7 @@ export const fanout: Benchmark = {
       id: this.id,
       title: this.title,
       setup: [
-        `${s.clients} clients, each sends ${s.frames} frames; every frame is delivered to the ${s.clients - 1} others (${s.clients * s.frames * (s.clients - 1)} deliveries per run); ${s.runs} runs after one warm-up run, alternating reference, PGlite, Postgres.`,
+        `${s.clients} clients, each sends ${s.frames} frames; every frame is delivered to the ${s.clients - 1} others (${s.clients * s.frames * (s.clients - 1)} deliveries per run); ${s.runs} runs, alternating reference, PGlite, Postgres, after each server's warm-up runs until two in a row agree within 20 % (PGlite's WebAssembly is optimised in the background during the first minutes; bench/lib/warmup.ts): ${warmUps.join(', ')}.`,
         `Reference (a): bare Fastify + @fastify/websocket server forwarding ${FRAME_BYTES}-byte text frames; no auth, no parsing, no storage. Each client keeps at most 64 KiB unsent.`,
         `Cairn: ${s.clients} authenticated devices of one account push ${FRAME_BYTES}-byte sealed events (≈ 360-byte frames) into one stream, ${s.window} pushes in flight each; the relay validates each push, commits it (group commit; fsync on for Postgres), acks after the commit, and fans it out. Rate limits lifted for the load test.`,
         'Each server is a child process; the clients live in the bench process and count delivered frames without decoding them (both sides alike).',
