@@ -15,6 +15,7 @@ import { COALESCE_MS } from '../client/src/sync/session';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
 import { startCairnPair, type CairnPair } from './lib/cairn-pair.js';
 import { freshFolder } from './lib/databases.js';
+import { floorDocument } from './lib/floor.js';
 import { startPeerPair, type PeerPair } from './lib/peer-pair.js';
 import { profileNote } from './lib/profile.js';
 import { figure, fmt, latencyRow, ratio, targetMet, type Row } from './lib/report.js';
@@ -91,8 +92,14 @@ export const sideBySide: Benchmark = {
     const notes: string[] = [];
     try {
       for (const { n, runs } of s.ends) {
-        const t = { peer: [] as number[], pglite: [] as number[], postgres: [] as number[] };
+        const t = {
+          floor: [] as number[],
+          peer: [] as number[],
+          pglite: [] as number[],
+          postgres: [] as number[],
+        };
         for (let r = 0; r < runs; r++) {
+          t.floor.push(await endToEnd(floorDocument(n), n));
           const doc = await peer.newDocument(n);
           t.peer.push(await endToEnd(doc, n));
           for (const kind of ['pglite', 'postgres'] as const) {
@@ -101,10 +108,15 @@ export const sideBySide: Benchmark = {
             await account.close();
           }
           ctx.log(
-            `side by side, N = ${n}, run ${r + 1}/${runs}: peer ${fmt(t.peer.at(-1) ?? 0)} s, Cairn on PGlite ${fmt(t.pglite.at(-1) ?? 0)} s, on Postgres ${fmt(t.postgres.at(-1) ?? 0)} s`,
+            `side by side, N = ${n}, run ${r + 1}/${runs}: floor ${fmt(t.floor.at(-1) ?? 0)} s, peer ${fmt(t.peer.at(-1) ?? 0)} s, Cairn on PGlite ${fmt(t.pglite.at(-1) ?? 0)} s, on Postgres ${fmt(t.postgres.at(-1) ?? 0)} s`,
           );
         }
         rows.push(
+          figure(
+            `Floor: the same N = ${n} changes on a bare Automerge document, nothing else`,
+            's',
+            summarize(t.floor),
+          ),
           figure(`Peer (automerge-repo), N = ${n}, end to end`, 's', summarize(t.peer)),
           figure(`Cairn on PGlite, N = ${n}, end to end`, 's', summarize(t.pglite)),
           figure(`Cairn on Postgres, N = ${n}, end to end`, 's', summarize(t.postgres)),
@@ -117,6 +129,14 @@ export const sideBySide: Benchmark = {
             `N = ${n}: peer time / Cairn on Postgres time (speed-up)`,
             summarize(ratios(t.peer, t.postgres)),
             n >= 10_000 ? { op: '>=', value: 5 } : undefined,
+          ),
+          ratio(
+            `N = ${n}: peer time / floor time (the largest speed-up possible)`,
+            summarize(ratios(t.peer, t.floor)),
+          ),
+          ratio(
+            `N = ${n}: Cairn on Postgres time / floor time (Cairn's cost above the bare changes)`,
+            summarize(ratios(t.postgres, t.floor)),
           ),
         );
       }
@@ -196,6 +216,7 @@ export const sideBySide: Benchmark = {
         "Cairn: two harness devices of one account (test/support/harness-device.ts: the app's Controller, DocumentStore with in-memory logs, and sync engine over Node's ws). A's `checkIn` seals, pads and appends the change, the engine queues and pushes it; the relay commits it (PGlite, or Postgres with fsync on), acks after the commit and fans it out; B opens it, applies it and appends it to its log. Compaction at the app's default thresholds.",
         'Peer: @automerge/automerge-repo 2.5.6 clients with BrowserWebSocketClientAdapter (Node, ws) through a Repo sync server with NodeWSServerAdapter (sharePolicy: false) and the NodeFS storage adapter (@automerge/automerge-repo-storage-nodefs 2.5.6) in a fresh folder; clients keep documents in memory. Nothing is encrypted; the server stores documents as it sees fit (debounced, no fsync).',
         'Each server in its own child process; both clients in the bench process. One fresh document (peer) or account (Cairn) per run.',
+        'Floor (bench/lib/floor.ts): the same N changes, A yielding after each, on a plain in-memory Automerge document with nothing after them. Both systems make these same changes, so peer / floor is the largest speed-up over the peer that any system could show on this workload.',
         `Cairn's engine applies fan-out events in batches at most every ${COALESCE_MS} ms (COALESCE_MS in client/src/sync/session.ts): an event that finds no batch in the last window is applied at once, so a lone change waits for nothing; under a stream of changes they are applied a window's worth at a time.`,
       ],
       rows,

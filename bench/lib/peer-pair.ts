@@ -34,7 +34,8 @@ export interface PeerDocument {
 
 const FIND_TIMEOUT_MS = 30_000;
 
-function months(n: number): string[] {
+/** The month buckets N check-ins of the workload fall into (created up front). */
+export function months(n: number): string[] {
   return yearsOf(n).flatMap((y) =>
     Array.from({ length: 12 }, (_, m) => `${y}-${String(m + 1).padStart(2, '0')}`),
   );
