@@ -183,8 +183,11 @@ export class DocumentStore<D extends Docs> {
   /** Loads every document from its log. Call once, before anything else. */
   async load(): Promise<StorageResult<DocLoadReport[]>> {
     const reports: DocLoadReport[] = [];
+    // Every read is asked for up front: the storage worker reads the next
+    // logs while this thread opens and loads the ones before.
+    const reads = new Map(this.names.map((n) => [n, this.options.storage.read(logFileName(n))]));
     for (const name of this.names) {
-      const loaded = await this.loadSlot(name);
+      const loaded = await this.loadSlot(name, reads.get(name));
       if (!loaded.ok) return loaded;
       reports.push(loaded.value);
     }
@@ -198,9 +201,12 @@ export class DocumentStore<D extends Docs> {
     return c;
   }
 
-  private async loadSlot<K extends Name<D>>(name: K): Promise<StorageResult<DocLoadReport>> {
+  private async loadSlot<K extends Name<D>>(
+    name: K,
+    reading?: Promise<StorageResult<Uint8Array>>,
+  ): Promise<StorageResult<DocLoadReport>> {
     const file = logFileName(name);
-    const read = await this.options.storage.read(file);
+    const read = await (reading ?? this.options.storage.read(file));
     if (!read.ok) return read;
     const cipher = this.cipherOf(name);
     const log = openLog(cipher, read.value);
