@@ -18,10 +18,14 @@ const TICK_MS = 60_000;
 let opened: Promise<AppModel> | undefined;
 
 async function open(): Promise<AppModel> {
-  await Promise.all([initAutomerge(), ready()]);
-  const key = await loadOrCreateMasterKey();
+  // Independent of each other, so started together: compiling the WASM, reading
+  // the key from IndexedDB and starting the storage worker overlap.
+  const [, key, storage] = await Promise.all([
+    Promise.all([initAutomerge(), ready()]),
+    loadOrCreateMasterKey(),
+    OpfsLogStorage.open(),
+  ]);
   if (!key.ok) throw new Error(`the device key could not be opened (${key.error.message})`);
-  const storage = await OpfsLogStorage.open();
   if (!storage.ok) throw new Error(`local storage could not be opened (${storage.error.message})`);
   // The sync engine needs the store, the store needs the engine's capture: bind it late.
   const late: { capture?: (event: RecordEvent) => void } = {};
