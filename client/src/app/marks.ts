@@ -6,6 +6,9 @@
 /** The first time the Today view is rendered after a page load. */
 export const TODAY_RENDERED_MARK = 'cairn:today-rendered';
 
+/** WASM compiled, K_master read and the storage worker started: loading can begin (app/open.ts). */
+export const STORE_READY_MARK = 'cairn:store-ready';
+
 /** Every document has been loaded from its log (app/open.ts). */
 export const DOCUMENTS_LOADED_MARK = 'cairn:documents-loaded';
 

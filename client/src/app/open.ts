@@ -8,7 +8,7 @@ import { OpfsLogStorage, loadOrCreateMasterKey, wipeLocalData, type RecordEvent 
 import { BrowserRecovery } from '../recovery/browser';
 import { BrowserSync } from '../sync/browser';
 import { initAutomerge } from './automerge';
-import { DOCUMENTS_LOADED_MARK, markOnce } from './marks';
+import { DOCUMENTS_LOADED_MARK, STORE_READY_MARK, markOnce } from './marks';
 import { Controller } from './controller';
 import { createStore } from './store';
 import type { AppModel } from './model';
@@ -27,6 +27,7 @@ async function open(): Promise<AppModel> {
   ]);
   if (!key.ok) throw new Error(`the device key could not be opened (${key.error.message})`);
   if (!storage.ok) throw new Error(`local storage could not be opened (${storage.error.message})`);
+  markOnce(STORE_READY_MARK);
   // The sync engine needs the store, the store needs the engine's capture: bind it late.
   const late: { capture?: (event: RecordEvent) => void } = {};
   const store = createStore(
