@@ -110,7 +110,7 @@ export const writePath: Benchmark = {
           const over = summarize(storeP50).median - bareMedian;
           const appendP50 = summarize(append.map((l) => l.p50)).median;
           notes.push(
-            `${n} check-ins: the write path costs ${fmt(over)} ms more than the bare change at p50, against a budget of ${fmt(0.25 * bareMedian)} ms (25 % of it). An OPFS append alone (main thread → storage worker → write + flush → reply) takes ${fmt(appendP50)} ms at p50; the rest is taking the change out of Automerge, sealing, padding and framing it. The append is the floor: a durable OPFS write needs a sync access handle, which exists only in a worker, so every acknowledged write crosses to the worker and back — on this machine one crossing alone is over the budget.`,
+            `${n} check-ins: the write path costs ${fmt(over)} ms more than the bare change at p50, against a budget of ${fmt(0.25 * bareMedian)} ms (25 % of it). An OPFS append alone (main thread → storage worker → write + flush → reply) takes ${fmt(appendP50)} ms at p50; the rest is taking the change out of Automerge, sealing, padding and framing it. The append is the floor: an in-place, flushed OPFS append needs a sync access handle, which exists only in a worker (the main thread's writable streams write a copy of the whole file and swap it in on close), so every acknowledged write crosses to the worker and back — on this machine one crossing alone is over the budget.`,
           );
         }
         if (ctx.profileOnMiss && targetMet(verdict) === false && n === s.histories.at(-1)) {
