@@ -10,7 +10,7 @@
  *   before the fan-out ends, instead of buffering without end; the fast
  *   readers' p99 latency (push sent → event received) must stay under 500 ms;
  * - a connection flood: 60 s (CI: 6 s) of WebSocket connections from one
- *   address; meanwhile a device on another address keeps authenticating and
+ *   address; meanwhile a device on other addresses keeps authenticating and
  *   answering pings, and /healthz keeps answering 200.
  */
 import { Agent, request } from 'node:http';
@@ -84,8 +84,13 @@ async function rawDevice(
   });
   ws.on('error', () => undefined);
   const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
-  await new Promise((r) => ws.once('open', r));
-  const h: unknown = JSON.parse(await first);
+  // Refused before opening (a 429, say): fail now instead of waiting for ever.
+  const refused = closed.then((code) => {
+    throw new Error(`closed (${code}) before it was ready`);
+  });
+  refused.catch(() => undefined);
+  await Promise.race([new Promise((r) => ws.once('open', r)), refused]);
+  const h: unknown = JSON.parse(await Promise.race([first, refused]));
   const challenge =
     typeof h === 'object' && h !== null && 'challenge' in h ? String(h.challenge) : '';
   ws.send(
@@ -97,7 +102,7 @@ async function rawDevice(
       signature: signAuth(id.signing.secretKey, challenge, id.accountId, id.deviceId),
     }),
   );
-  await isReady;
+  await Promise.race([isReady, refused]);
   return { ws, closed };
 }
 
@@ -245,11 +250,15 @@ describe('attacks: load', () => {
     let healthFailures = 0;
     const healthAgent = new Agent({ localAddress: '127.0.0.3' });
     const port = Number(new URL(base()).port);
+    // Other users: the probe's connections come from 127.0.0.2–9 in turn, each
+    // address well under the per-address connection limit, as distinct users are.
+    let probeAddress = 0;
     const probe = (async () => {
       while (Date.now() < until) {
         const t = performance.now();
         try {
-          const d = await rawDevice(PROBE, () => undefined, '127.0.0.2');
+          const from = `127.0.0.${2 + (probeAddress++ % 8)}`;
+          const d = await rawDevice(PROBE, () => undefined, from);
           d.ws.send(JSON.stringify({ type: 'ping', id: 1 }));
           await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error('no pong')), 5000);
