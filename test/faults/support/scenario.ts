@@ -14,13 +14,14 @@
  * - the relay stores exactly the events the devices wrote: none lost, none twice;
  * - every stream's seqs are 1..head, no gap.
  */
+import * as A from '@automerge/automerge';
 import { ready, toBase64 } from '@cairn/shared';
 import { expect } from 'vitest';
 import { checkStreams, readStored, type Database, type StreamCheck } from './db';
 import { FaultDevice } from './device';
 import { rng } from './scale';
 import { K_MASTER, itemsOf, type DocName } from './store';
-import { identity, setUpAccount, type Identity } from './wire';
+import { connectAs, identity, setUpAccount, type Identity } from './wire';
 
 export interface ScenarioOptions {
   /** Where the relay is now (it may move between restarts: ask each time). */
@@ -132,12 +133,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       });
     while (!converged()) {
       if (Date.now() > deadline) {
-        const state = devices.map((d) => ({
-          status: d.engine.status.get(),
-          queue: d.engine.queueLength,
-          heads: docs.map((doc) => d.store.heads(doc).length),
-        }));
-        throw new Error(`devices did not converge: ${JSON.stringify(state)}`);
+        throw new Error(`devices did not converge: ${await standing(o.base(), first, devices)}`);
       }
       for (const d of devices) d.wake();
       await sleep(250);
@@ -202,4 +198,42 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   } finally {
     await Promise.all(devices.map((d) => d.close()));
   }
+}
+
+/**
+ * Where each device stands against the relay, per document: status, queue,
+ * cursor, the relay's head, and how many of the other devices' heads it
+ * lacks: what a failed convergence needs to be understood.
+ */
+async function standing(base: string, id: Identity, devices: FaultDevice[]): Promise<string> {
+  const heads = new Map<string, number>();
+  try {
+    const s = await connectAs(base, id);
+    const listed = await s.client.streams();
+    if (listed.ok) for (const st of listed.value.streams) heads.set(st.streamId, st.head);
+    s.ws.close();
+  } catch (e) {
+    heads.set('unreachable', e instanceof Error ? e.message.length : 0);
+  }
+  const docs: DocName[] = ['notes', 'habits'];
+  const state = devices.map((d) => ({
+    status: d.engine.status.get(),
+    queue: d.engine.queueLength,
+    docs: docs.map((doc) => {
+      const stream = toBase64(d.store.streamId(doc));
+      const here = d.store.doc(doc);
+      const lacking = devices
+        .filter((o) => o !== d)
+        .flatMap((o) => o.store.heads(doc))
+        .filter((h) => !A.hasHeads(here, [h])).length;
+      return {
+        doc,
+        cursor: d.engine.cursor(stream),
+        relayHead: heads.get(stream),
+        heads: d.store.heads(doc).length,
+        othersHeadsMissingHere: lacking,
+      };
+    }),
+  }));
+  return JSON.stringify(state);
 }
