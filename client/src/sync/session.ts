@@ -15,6 +15,15 @@
  * batch when they continue the cursor; a gap (a missed event) turns into a
  * pull from the cursor instead. All receiving runs one step at a time.
  *
+ * Heads check: a missed fan-out event shows as a gap only when a later event
+ * of the same stream arrives, which may be never (a relay process that lost
+ * a notification while its LISTEN connection was down; the last event of a
+ * burst lost between relay and device while events of other streams got
+ * through). So the session asks `streams` again and pulls every stream whose
+ * head is past its cursor: once live events have settled (SETTLE_CHECK_MS
+ * after the last batch, at most SETTLE_CHECK_MAX_MS after the first one not
+ * checked), and after every liveness ping on a quiet connection.
+ *
  * Push failures: `rate-limited` waits `retryAfterMs`; `quota` stops pushing
  * until the next connection (the status says so); `bad-cover` is retried
  * without `coversSeq` (the snapshot still carries its data); `too-large` and
@@ -45,6 +54,9 @@ import type { RefusalReason } from './status';
  * not one per event. 16 ms: about a display frame, faster than the UI shows.
  */
 export const COALESCE_MS = 16;
+/** The heads check after live events: this long after the last batch, at most MAX after the first. */
+export const SETTLE_CHECK_MS = 1000;
+export const SETTLE_CHECK_MAX_MS = 10_000;
 /** Pushes in flight at once, and their base64 bytes. */
 export const PUSH_WINDOW = 256;
 export const PUSH_WINDOW_BYTES = 2 * 1024 * 1024;
@@ -98,6 +110,9 @@ export class SyncSession {
   private readonly live = new Map<string, WireEvent[]>();
   private cancelLive: (() => void) | undefined;
   private lastLiveFlush = Number.NEGATIVE_INFINITY;
+  private cancelCheck: (() => void) | undefined;
+  /** When the pending heads check must run at the latest (undefined: none pending). */
+  private checkDue: number | undefined;
   private draining = false;
   private drainAgain = false;
   private pushBlocked = false;
@@ -214,6 +229,7 @@ export class SyncSession {
     this.phase = 'ended';
     this.cancelConnect();
     this.cancelLive?.();
+    this.cancelCheck?.();
     this.cancelPing?.();
     this.cancelWait?.();
     this.live.clear();
@@ -237,7 +253,9 @@ export class SyncSession {
     this.cancelPing = timeout;
     const pong = await this.client.ping();
     timeout();
-    if (pong.ok) this.heard();
+    if (!pong.ok) return;
+    this.heard();
+    this.serial(() => this.checkHeads());
   }
 
   private bug(e: unknown): void {
@@ -341,6 +359,43 @@ export class SyncSession {
       const missed = events.some((e) => e.seq > this.ctx.cursor(stream));
       if (missed && !(await this.catchUp(stream, false))) return;
     }
+    this.ctx.changed();
+    this.scheduleHeadsCheck();
+  }
+
+  /** Debounced: a burst of batches costs one check (see "Heads check" above). */
+  private scheduleHeadsCheck(): void {
+    const now = this.ctx.timers.now();
+    this.checkDue ??= now + SETTLE_CHECK_MAX_MS;
+    this.cancelCheck?.();
+    this.cancelCheck = this.ctx.timers.after(
+      Math.max(0, Math.min(now + SETTLE_CHECK_MS, this.checkDue) - now),
+      () => {
+        this.cancelCheck = undefined;
+        this.checkDue = undefined;
+        this.serial(() => this.checkHeads());
+      },
+    );
+  }
+
+  /** Pulls every stream of ours whose head on the relay is past its cursor. */
+  private async checkHeads(): Promise<void> {
+    const listed = await this.client.streams();
+    if (!listed.ok) {
+      this.failed(listed.error);
+      return;
+    }
+    const behind = listed.value.streams.filter(
+      (s) => this.ctx.streams.has(s.streamId) && s.head > this.ctx.cursor(s.streamId),
+    );
+    if (behind.length === 0) return;
+    this.catchingUp = true;
+    this.ctx.changed();
+    for (const s of behind) {
+      this.pullTotal += s.head - this.ctx.cursor(s.streamId);
+      if (!(await this.catchUp(s.streamId, false))) return;
+    }
+    this.catchingUp = false;
     this.ctx.changed();
   }
 

@@ -32,9 +32,11 @@ export interface FaultDeviceOptions {
   registered: boolean;
   /**
    * Mangles what the relay sends, seeded: each fan-out event is delivered 0–3
-   * times, each copy 0–40 ms late (so out of order); a lost event that no later
-   * one reveals breaks the connection (as on TCP); now and then an ack is lost
-   * and the connection drops with it, so the push is retried.
+   * times, each copy 0–40 ms late (so out of order); a lost event leaves the
+   * connection up, so the engine must find the gap itself (from a later event
+   * of the same stream, or from the relay's heads when none comes); now and
+   * then an ack is lost and the connection drops with it, so the push is
+   * retried.
    */
   chaos?: { seed: number };
 }
@@ -81,7 +83,6 @@ function chaotic(inner: SocketFactory, seed: number, stats: ChaosStats): SocketF
   const r = rng(seed);
   return (url, handlers) => {
     let closed = false;
-    let seen = 0;
     const socket: ReturnType<SocketFactory> = inner(url, {
       ...handlers,
       close(code, reason) {
@@ -93,15 +94,6 @@ function chaotic(inner: SocketFactory, seed: number, stats: ChaosStats): SocketF
           const p = r.next();
           const copies = p < 0.15 ? 0 : p < 0.65 ? 1 : p < 0.85 ? 2 : 3;
           stats.copies[copies] += 1;
-          seen += 1;
-          if (copies === 0) {
-            // TCP loses nothing on a live connection: a lost frame means a broken
-            // one. If no later event shows the gap soon, the connection breaks.
-            const at = seen;
-            setTimeout(() => {
-              if (!closed && seen === at) socket.close(1000, 'lost');
-            }, 300);
-          }
           for (let c = 0; c < copies; c += 1) {
             setTimeout(() => {
               if (!closed) handlers.message(text);
