@@ -100,6 +100,21 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
       });
   };
   const applyNotice = async (n: StoreNotice): Promise<void> => {
+    if (n.kind === 'resubscribed') {
+      // Commits notified while LISTEN was down never reach this process: every
+      // device here may have missed some, so each reconnects and pulls from its
+      // cursor at once (4409 means exactly that to a client).
+      const peers = hub.all();
+      app.log.warn({ sessions: peers.length }, 'LISTEN re-established; sessions resume by pull');
+      for (const peer of peers) {
+        peer.kick(
+          'unavailable',
+          'fan-out was interrupted: pull from your cursor',
+          CLOSE_CODES.slowConsumer,
+        );
+      }
+      return;
+    }
     if (n.kind === 'revoked') {
       hub.revoke(n.accountId, n.deviceId, CLOSE_CODES.revoked);
       return;

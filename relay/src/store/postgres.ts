@@ -60,10 +60,19 @@ export async function openPostgresStore(
   }
   const instance = randomBytes(8).toString('hex');
   const listen = async (onNotice: (n: StoreNotice) => void): Promise<void> => {
-    await sql.listen(NOTIFY_CHANNEL, (payload) => {
-      const notice = parseNotice(payload, instance);
-      if (notice !== undefined) onNotice(notice);
-    });
+    let subscribed = false;
+    await sql.listen(
+      NOTIFY_CHANNEL,
+      (payload) => {
+        const notice = parseNotice(payload, instance);
+        if (notice !== undefined) onNotice(notice);
+      },
+      // Called after the first LISTEN and again after each reconnect of its connection.
+      () => {
+        if (subscribed) onNotice({ kind: 'resubscribed' });
+        subscribed = true;
+      },
+    );
   };
   const listenPairing = async (onPayload: (payload: string) => void): Promise<void> => {
     await sql.listen(PAIRING_CHANNEL, onPayload);

@@ -120,7 +120,12 @@ export type StoreNotice =
       /** Consecutive seq runs and the device that pushed each run. */
       runs: { from: number; to: number; deviceId: string }[];
     }
-  | { kind: 'revoked'; accountId: string; deviceId: string };
+  | { kind: 'revoked'; accountId: string; deviceId: string }
+  /**
+   * LISTEN was set up again after its connection dropped: whatever other
+   * processes notified in between is lost, so fan-out here has holes.
+   */
+  | { kind: 'resubscribed' };
 
 export interface RelayStore {
   readonly kind: 'pglite' | 'postgres';

@@ -1,8 +1,10 @@
 /**
  * Two relay processes on one Postgres: fan-out and revocation cross processes
- * through LISTEN/NOTIFY, and one process crashing loses nothing acknowledged.
+ * through LISTEN/NOTIFY, a process whose LISTEN drops has its devices pull
+ * what it may have missed, and one process crashing loses nothing acknowledged.
  */
 import { CLOSE_CODES } from '@cairn/shared';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import type { RelayStore } from '../../src/store/types.js';
@@ -92,6 +94,29 @@ describe('two relay processes on one Postgres', () => {
     const a3 = await on(p2, A3);
     expect((await a1.client.revoke(A3.deviceId)).ok).toBe(true);
     expect((await a3.closed).code).toBe(CLOSE_CODES.revoked);
+  });
+
+  it('a process whose LISTEN connection drops sends its devices to pull from their cursors', async () => {
+    const a1 = await on(p1, A1);
+    const a2 = await on(p2, A2);
+    const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      const dropped = await admin`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where application_name = 'cairn-relay' and query ilike 'listen%'`;
+      expect(dropped.length).toBe(2);
+    } finally {
+      await admin.end({ timeout: 1 });
+    }
+    // Notices sent while LISTEN was down are lost: each process closes its sockets with
+    // 4409 once it listens again, and the devices resume by pulling.
+    expect((await a1.closed).code).toBe(CLOSE_CODES.slowConsumer);
+    expect((await a2.closed).code).toBe(CLOSE_CODES.slowConsumer);
+    const again1 = await on(p1, A1);
+    const again2 = await on(p2, A2);
+    const s = b64Id(32, 0x35);
+    expect((await again1.client.push(s, ev(500), fakeRecord(80, 5))).ok).toBe(true);
+    expect((await again2.waitEvents(1)).map((e) => e.seq)).toEqual([1]);
   });
 
   it('a process killed mid-stream loses no acknowledged event and leaves no gap', async () => {

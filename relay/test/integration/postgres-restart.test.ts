@@ -1,7 +1,7 @@
 /**
  * A Postgres restart under a running relay store: queries fail as values
- * while it is down, and LISTEN comes back by itself, so relay processes
- * sharing the database keep hearing each other's commits afterwards.
+ * while it is down, and LISTEN comes back by itself (and says so), so relay
+ * processes sharing the database keep hearing each other's commits afterwards.
  */
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,8 @@ describe('a Postgres restart', () => {
         return heard.some((n) => n.kind === 'revoked' && n.accountId === 'account-2');
       }, 30_000);
       expect(after).toBe(true);
+      // And the store said so: notices sent while LISTEN was down are lost.
+      expect(heard.filter((n) => n.kind === 'resubscribed').length).toBeGreaterThanOrEqual(1);
     } finally {
       await other.end({ timeout: 1 });
       await store.close();

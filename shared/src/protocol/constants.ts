@@ -67,5 +67,7 @@ export const CLOSE_CODES = {
   authFailed: 4401,
   revoked: 4403, // do not reconnect: the device is revoked
   authTimeout: 4408,
-  slowConsumer: 4409, // too many unread bytes buffered: reconnect and pull from the cursor
+  // Fan-out to this socket stopped (too many unread bytes buffered, or the relay
+  // lost other processes' notices): reconnect and pull from the cursor.
+  slowConsumer: 4409,
 } as const;
