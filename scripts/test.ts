@@ -52,10 +52,14 @@ let skipped = 0;
 try {
   const json: unknown = JSON.parse(readFileSync(report, 'utf8'));
   if (typeof json === 'object' && json !== null) {
-    const counts = json as Record<string, unknown>;
-    passed = Number(counts['numPassedTests'] ?? 0);
-    failed = Number(counts['numFailedTests'] ?? 0);
-    skipped = Number(counts['numPendingTests'] ?? 0) + Number(counts['numTodoTests'] ?? 0);
+    const counts = new Map<string, unknown>(Object.entries(json));
+    const count = (key: string): number => {
+      const n = counts.get(key);
+      return typeof n === 'number' ? n : 0;
+    };
+    passed = count('numPassedTests');
+    failed = count('numFailedTests');
+    skipped = count('numPendingTests') + count('numTodoTests');
   }
 } catch {
   failed = Math.max(failed, 1);

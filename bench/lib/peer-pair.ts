@@ -6,7 +6,7 @@
  * heads.
  */
 import * as A from '@automerge/automerge';
-import { Repo, type DocHandle } from '@automerge/automerge-repo';
+import { Repo, type DocHandle, type RepoMessage } from '@automerge/automerge-repo';
 import { BrowserWebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import {
   checkIn,
@@ -58,6 +58,30 @@ function whenHolds(b: DocHandle<ObservationsDoc>, heads: A.Heads, ms: number): P
   );
 }
 
+/**
+ * Resolves once the sync server holds `heads` of the document: one of its sync
+ * messages to `repo` names them. B must not look for a new document before:
+ * a server without it answers "unavailable", and B's repo keeps that answer.
+ */
+function whenServerHas(repo: Repo, documentId: string, heads: A.Heads, ms: number): Promise<void> {
+  let off = (): void => undefined;
+  return withTimeout(
+    new Promise<void>((resolve) => {
+      const onMessage = (m: RepoMessage): void => {
+        if (m.type !== 'sync' || m.documentId !== documentId) return;
+        const theirs = new Set(A.decodeSyncMessage(m.data).heads);
+        if (!heads.every((h) => theirs.has(h))) return;
+        off();
+        resolve();
+      };
+      repo.networkSubsystem.on('message', onMessage);
+      off = () => repo.networkSubsystem.off('message', onMessage);
+    }),
+    ms,
+    'the peer: the sync server never received the new document',
+  ).finally(() => off());
+}
+
 /** `storageDir`: the server keeps documents there (NodeFS adapter); undefined: memory only. */
 export async function startPeerPair(storageDir: string | undefined): Promise<PeerPair> {
   const server = await spawnServer('bench/servers/peer.ts', portInfo, {
@@ -71,6 +95,7 @@ export async function startPeerPair(storageDir: string | undefined): Promise<Pee
     async newDocument(n) {
       const start = ensureObservationMonths(initialDocument('observations'), months(n));
       const a = repoA.import<ObservationsDoc>(A.save(start));
+      await whenServerHas(repoA, a.documentId, A.getHeads(a.doc()), FIND_TIMEOUT_MS);
       const b = await withTimeout(
         repoB.find<ObservationsDoc>(a.url),
         FIND_TIMEOUT_MS,
