@@ -45,6 +45,12 @@ export interface ChaosStats {
   /** Fan-out events delivered 0, 1, 2 and 3 times. */
   copies: [number, number, number, number];
   acksLost: number;
+  /**
+   * Set by the suite, for a scripted ending: `lose` loses every fan-out event
+   * and no ack, `deliver` delivers each once and loses no ack; `random` is the
+   * seeded mangling above.
+   */
+  mode: 'random' | 'lose' | 'deliver';
 }
 
 /** Node's `ws` as the engine's socket (as the harness device has it). */
@@ -92,7 +98,18 @@ function chaotic(inner: SocketFactory, seed: number, stats: ChaosStats): SocketF
       message(text) {
         if (text.startsWith('{"type":"event"')) {
           const p = r.next();
-          const copies = p < 0.15 ? 0 : p < 0.65 ? 1 : p < 0.85 ? 2 : 3;
+          const copies =
+            stats.mode === 'lose'
+              ? 0
+              : stats.mode === 'deliver'
+                ? 1
+                : p < 0.15
+                  ? 0
+                  : p < 0.65
+                    ? 1
+                    : p < 0.85
+                      ? 2
+                      : 3;
           stats.copies[copies] += 1;
           for (let c = 0; c < copies; c += 1) {
             setTimeout(() => {
@@ -101,7 +118,7 @@ function chaotic(inner: SocketFactory, seed: number, stats: ChaosStats): SocketF
           }
           return;
         }
-        if (text.startsWith('{"type":"ack"') && r.next() < 0.03) {
+        if (text.startsWith('{"type":"ack"') && r.next() < 0.03 && stats.mode === 'random') {
           stats.acksLost += 1;
           setTimeout(() => socket.close(1000, 'lost'), 5);
           return;
@@ -194,7 +211,7 @@ export class FaultDevice {
   readonly problems: readonly SyncProblem[];
   /** Pushes sent on the current connection and not yet answered. */
   readonly inFlight: ReadonlySet<string>;
-  readonly chaos: Readonly<ChaosStats>;
+  readonly chaos: ChaosStats;
   private counter = 0;
 
   private constructor(
@@ -220,7 +237,7 @@ export class FaultDevice {
       written: new Map(),
       problems: [],
       inFlight: new Set(),
-      chaos: { copies: [0, 0, 0, 0], acksLost: 0 },
+      chaos: { copies: [0, 0, 0, 0], acksLost: 0, mode: 'random' },
     };
     // The store's hook needs the engine, built after the store.
     const late: { engine?: SyncEngine } = {};

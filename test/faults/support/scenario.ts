@@ -119,6 +119,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       for (const d of devices) d.wake();
     }
     await allWritten;
+    if (o.chaos === true) await lostTail(devices);
     const writeMs = performance.now() - started;
 
     // No more faults: everything pushed, everything pulled, everyone equal.
@@ -198,6 +199,34 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   } finally {
     await Promise.all(devices.map((d) => d.close()));
   }
+}
+
+/** Resolves when `test` holds, checking every 50 ms; throws after `ms`. */
+async function until(test: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * The ending no random schedule is sure to produce: every device's last
+ * event of one stream is lost to all the others, and no reconnect follows to
+ * pull it; then events of the other stream get through. Only the relay's
+ * heads can tell the devices what they lack.
+ */
+async function lostTail(devices: FaultDevice[]): Promise<void> {
+  const drained = (): boolean => {
+    for (const d of devices) d.wake();
+    return devices.every((d) => d.engine.queueLength === 0);
+  };
+  await until(drained, 120_000, 'every push is acknowledged');
+  for (const d of devices) d.chaos.mode = 'lose';
+  for (const d of devices) await d.write('notes');
+  await until(drained, 120_000, 'the lost events are acknowledged');
+  for (const d of devices) d.chaos.mode = 'deliver';
+  for (const d of devices) await d.write('habits');
 }
 
 /**
