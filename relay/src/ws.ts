@@ -1,18 +1,14 @@
 /**
  * The WebSocket route: adapts a `ws` socket to a `Session`. Owns what only a
- * socket has: the slow-consumer cap, the auth timer and the heartbeat.
+ * socket has: the slow-consumer cap and corking (the auth timer and the
+ * heartbeat, alike for pairing sockets, are in socket-wiring.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { CLOSE_CODES, WS_PATH } from '@cairn/shared';
 import type { FastifyInstance } from 'fastify';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { Session, type SessionDeps } from './session.js';
-
-function text(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
+import { wireSession } from './socket-wiring.js';
 
 /** How long a socket closed for slowness may take to flush its close frame. */
 const SLOW_TERMINATE_MS = 5000;
@@ -72,34 +68,12 @@ export function registerWebSocket(app: FastifyInstance, deps: SessionDeps): void
         },
         randomBytes(32),
       );
-      socket.send(session.helloFrame());
-
-      const authTimer = setTimeout(() => session.onAuthTimeout(), limits.authTimeoutMs);
-      authTimer.unref();
-      let alive = true;
-      socket.on('pong', () => {
-        alive = true;
-      });
-      const heartbeat = setInterval(() => {
-        if (!alive) {
-          socket.terminate();
-          return;
-        }
-        alive = false;
-        socket.ping();
-      }, limits.heartbeatMs);
-      heartbeat.unref();
-
-      socket.on('message', (data, isBinary) => {
-        if (isBinary) session.onBinary();
-        else void session.onFrame(text(data));
-      });
-      socket.on('error', (e) => log.info({ err: e }, 'socket error'));
-      socket.on('close', () => {
-        clearTimeout(authTimer);
-        clearInterval(heartbeat);
-        metrics.connections.dec();
-        session.onClosed();
+      wireSession(socket, session, {
+        authTimeoutMs: limits.authTimeoutMs,
+        onAuthTimeout: () => session.onAuthTimeout(),
+        heartbeatMs: limits.heartbeatMs,
+        onError: (e) => log.info({ err: e }, 'socket error'),
+        onClosed: () => metrics.connections.dec(),
       });
     },
   );

@@ -25,11 +25,12 @@ import {
 } from '@cairn/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as v from 'valibot';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { RelayLimitsConfig } from '../config.js';
 import { LookupLimiter } from '../pairing/limiter.js';
 import { PairingRouter } from '../pairing/router.js';
 import { PairingSession, REFUSALS, offerTtlCap } from '../pairing/session.js';
+import { wireSession } from '../socket-wiring.js';
 import { offerStatus } from '../store/pairing-sql.js';
 import type { RelayStore } from '../store/types.js';
 
@@ -40,12 +41,6 @@ const CLOSE_GRACE_MS = 5000;
 export interface PairingRouteOptions {
   /** The relay's clock (tests move it). */
   now?: () => number;
-}
-
-function text(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
 }
 
 function sendError(
@@ -174,31 +169,11 @@ export async function registerPairing(
         randomBytes(32),
         req.ip,
       );
-      socket.send(session.helloFrame());
-      const idle = setTimeout(() => session.onIdleTimeout(), limits.authTimeoutMs);
-      idle.unref();
-      let alive = true;
-      socket.on('pong', () => {
-        alive = true;
-      });
-      const heartbeat = setInterval(() => {
-        if (!alive) {
-          socket.terminate();
-          return;
-        }
-        alive = false;
-        socket.ping();
-      }, limits.heartbeatMs);
-      heartbeat.unref();
-      socket.on('message', (data, isBinary) => {
-        if (isBinary) session.onBinary();
-        else void session.onFrame(text(data));
-      });
-      socket.on('error', (e) => req.log.info({ err: e }, 'pairing socket error'));
-      socket.on('close', () => {
-        clearTimeout(idle);
-        clearInterval(heartbeat);
-        session.onClosed();
+      wireSession(socket, session, {
+        authTimeoutMs: limits.authTimeoutMs,
+        onAuthTimeout: () => session.onIdleTimeout(),
+        heartbeatMs: limits.heartbeatMs,
+        onError: (e) => req.log.info({ err: e }, 'pairing socket error'),
       });
     },
   );

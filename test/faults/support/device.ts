@@ -1,18 +1,19 @@
 /**
  * A fault-suite device: the app's DocumentStore and sync engine over memory
- * storage and Node's `ws` (like test/support/harness-device.ts, but on the small
- * two-document store of ./store.ts), with a tap on its socket that records,
- * client-side, every event the relay acknowledged and the seq it gave it.
- * The suites check their invariants against that record, never the relay's word.
+ * storage and the harness device's socket on Node's `ws`
+ * (test/support/harness-device.ts), but on the small two-document store of
+ * ./store.ts, with a tap on its socket that records, client-side, every event
+ * the relay acknowledged and the seq it gave it. The suites check their
+ * invariants against that record, never the relay's word.
  */
 import { ok } from '@cairn/shared';
-import { WebSocket, type RawData } from 'ws';
 import type { DocumentStore, RecordEvent } from '../../../client/src/storage/document-store';
 import { MemoryLogStorage } from '../../../client/src/storage/memory-log-storage';
 import { SyncEngine, type SyncProblem } from '../../../client/src/sync/engine';
 import { MemorySyncStore } from '../../../client/src/sync/memory-sync-store';
 import type { SocketFactory } from '../../../client/src/sync/socket';
 import { eventIdOf } from '../../../client/src/sync/wire';
+import { nodeSocket } from '../../support/harness-device';
 import { rng } from './scale';
 import { imm, loadStore, type DocName, type Docs } from './store';
 import type { Identity } from './wire';
@@ -52,37 +53,6 @@ export interface ChaosStats {
    */
   mode: 'random' | 'lose' | 'deliver';
 }
-
-/** Node's `ws` as the engine's socket (as the harness device has it). */
-const nodeSocket: SocketFactory = (url, handlers) => {
-  const ws = new WebSocket(url);
-  let closed = false;
-  const text = (data: RawData): string =>
-    Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
-  ws.on('open', () => handlers.open());
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) handlers.binary();
-    else handlers.message(text(data));
-  });
-  // A refused or reset connection: 'close' follows and reports it.
-  ws.on('error', () => undefined);
-  ws.on('close', (code, reason) => {
-    if (closed) return;
-    closed = true;
-    handlers.close(code, reason.toString('utf8'));
-  });
-  return {
-    send(t) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(t);
-    },
-    close(code = 1000, reason = '') {
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
-    },
-  };
-};
 
 /** The relay's frames, mangled (see FaultDeviceOptions.chaos). */
 function chaotic(inner: SocketFactory, seed: number, stats: ChaosStats): SocketFactory {
