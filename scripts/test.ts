@@ -1,7 +1,7 @@
 /**
  * `npm test`: every check, in the order that fails fastest.
  *
- *   1. typecheck, lint and format (cheap, catches most mistakes)
+ *   1. typecheck, and lint with format, side by side (cheap, catch most mistakes)
  *   2. build the shared core, the relay and the PWA (the e2e suite drives the build)
  *   3. vitest: unit, integration (PGlite and a real Postgres), e2e (Debian's Chromium)
  *
@@ -9,7 +9,7 @@
  * installs them when missing and this process may (root, apt available).
  * Ends with one summary line, "N passed, N failed", and a non-zero exit on failure.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
 function step(name: string, cmd: string, args: string[]): void {
@@ -22,10 +22,41 @@ function step(name: string, cmd: string, args: string[]): void {
   }
 }
 
+/**
+ * Runs independent steps at once (tsc and eslint each keep one core busy);
+ * each step's output is printed whole when it ends, so the two never mix.
+ */
+async function together(steps: { name: string; cmd: string; args: string[] }[]): Promise<void> {
+  const results = await Promise.all(
+    steps.map(
+      (s) =>
+        new Promise<{ name: string; status: number | null; output: string }>((resolve) => {
+          const child = spawn(s.cmd, s.args, { env: process.env });
+          const chunks: Buffer[] = [];
+          child.stdout.on('data', (c: Buffer) => chunks.push(c));
+          child.stderr.on('data', (c: Buffer) => chunks.push(c));
+          child.on('close', (status) => {
+            const output = Buffer.concat(chunks).toString('utf8');
+            console.log(`\n── ${s.name}: ${s.cmd} ${s.args.join(' ')}\n${output}`);
+            resolve({ name: s.name, status, output });
+          });
+        }),
+    ),
+  );
+  const failed = results.filter((r) => r.status !== 0);
+  if (failed.length > 0) {
+    for (const f of failed) console.error(`\n${f.name} failed (exit ${f.status ?? 'signal'})`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
 const only = process.argv.slice(2);
 step('system packages', 'bash', ['scripts/system-deps.sh']);
-step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
-step('lint', 'npm', ['run', '--silent', 'lint']);
+await together([
+  { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
+  { name: 'lint', cmd: 'npm', args: ['run', '--silent', 'lint'] },
+]);
 step('build', 'npm', ['run', '--silent', 'build']);
 
 const report = 'test-results/vitest.json';
