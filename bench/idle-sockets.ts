@@ -24,9 +24,9 @@ interface Sizes {
   sockets: number;
   warmup: number;
   runs: number;
+  /** Quiet time before each reading (the smoke's figures mean nothing; it only waits briefly). */
+  settleMs: number;
 }
-
-const SETTLE_MS = 2000;
 const TARGET = { op: '<=', value: 2 } as const;
 const GC = ['--expose-gc'];
 
@@ -37,8 +37,8 @@ interface Footprint {
   external: number;
 }
 
-async function settled(server: ServerProcess<unknown>): Promise<Footprint> {
-  await sleep(SETTLE_MS);
+async function settled(server: ServerProcess<unknown>, ms: number): Promise<Footprint> {
+  await sleep(ms);
   await server.collectGarbage();
   const m = await server.memory();
   return { rss: server.rss(), heap: m.heapUsed, external: m.external };
@@ -88,9 +88,9 @@ async function bare(s: Sizes, plain: boolean): Promise<Footprint> {
   const url = `ws://127.0.0.1:${server.info.port}/ws`;
   try {
     await closeBare(await bareSockets(url, s.warmup));
-    const before = await settled(server);
+    const before = await settled(server, s.settleMs);
     const sockets = await bareSockets(url, s.sockets);
-    const after = await settled(server);
+    const after = await settled(server, s.settleMs);
     for (const ws of sockets) ws.terminate();
     return perSocket(before, after, s.sockets);
   } finally {
@@ -104,9 +104,9 @@ async function relay(s: Sizes, database: RelayDatabase): Promise<Footprint> {
   const run = await startRelay(database, { nodeFlags: GC });
   try {
     await closeAll(await connectAll(run.wsUrl, ids.slice(0, s.warmup)));
-    const before = await settled(run.server);
+    const before = await settled(run.server, s.settleMs);
     const devices = await connectAll(run.wsUrl, ids, 'count');
-    const after = await settled(run.server);
+    const after = await settled(run.server, s.settleMs);
     for (const d of devices) d.ws.terminate();
     return perSocket(before, after, s.sockets);
   } finally {
@@ -120,8 +120,8 @@ export const idleSockets: Benchmark = {
   async run(ctx: BenchContext) {
     await ready();
     const s = pick(ctx, {
-      full: { sockets: 10_000, warmup: 200, runs: 2 },
-      smoke: { sockets: 20, warmup: 5, runs: 1 },
+      full: { sockets: 10_000, warmup: 200, runs: 2, settleMs: 2000 },
+      smoke: { sockets: 20, warmup: 5, runs: 1, settleMs: 200 },
     });
     const kinds: DatabaseKind[] = ['pglite', 'postgres'];
     const ids = benchIdentities(Math.ceil(s.sockets / 10), 10).slice(0, s.sockets);
@@ -197,7 +197,7 @@ export const idleSockets: Benchmark = {
       title: this.title,
       setup: [
         `${s.sockets} idle sockets per server, ${s.runs} runs, a fresh server process each run. Cairn: every socket an authenticated device (${Math.ceil(s.sockets / 10)} accounts of 10), past the hello/auth handshake; references: plain WebSocket connections.`,
-        `RSS of the server process (/proc VmRSS) after a warm-up of ${s.warmup} connections and a full GC, then again after connecting all sockets, a ${SETTLE_MS / 1000} s settle and a full GC: (after − before) / sockets; likewise the JS heap in use and the external memory (process.memoryUsage()), to show where the bytes are. The clients live in the bench process. The process's fd limit here is 20,000; the server holds one fd per socket.`,
+        `RSS of the server process (/proc VmRSS) after a warm-up of ${s.warmup} connections and a full GC, then again after connecting all sockets, a ${s.settleMs / 1000} s settle and a full GC: (after − before) / sockets; likewise the JS heap in use and the external memory (process.memoryUsage()), to show where the bytes are. The clients live in the bench process. The process's fd limit here is 20,000; the server holds one fd per socket.`,
       ],
       rows,
       notes: [],
