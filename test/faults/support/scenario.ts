@@ -20,7 +20,7 @@ import { expect } from 'vitest';
 import { checkStreams, readStored, type Database, type StreamCheck } from './db';
 import { FaultDevice } from './device';
 import { rng } from './scale';
-import { K_MASTER, itemsOf, type DocName } from './store';
+import { DOC_NAMES, K_MASTER, itemsOf, type DocName } from './store';
 import { connectAs, identity, setUpAccount, type Identity } from './wire';
 
 export interface ScenarioOptions {
@@ -236,19 +236,20 @@ async function lostTail(devices: FaultDevice[]): Promise<void> {
  */
 async function standing(base: string, id: Identity, devices: FaultDevice[]): Promise<string> {
   const heads = new Map<string, number>();
+  let relay = 'answered';
   try {
     const s = await connectAs(base, id);
     const listed = await s.client.streams();
     if (listed.ok) for (const st of listed.value.streams) heads.set(st.streamId, st.head);
+    else relay = `streams failed: ${listed.error.code}`;
     s.ws.close();
   } catch (e) {
-    heads.set('unreachable', e instanceof Error ? e.message.length : 0);
+    relay = `unreachable: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const docs: DocName[] = ['notes', 'habits'];
   const state = devices.map((d) => ({
     status: d.engine.status.get(),
     queue: d.engine.queueLength,
-    docs: docs.map((doc) => {
+    docs: DOC_NAMES.map((doc) => {
       const stream = toBase64(d.store.streamId(doc));
       const here = d.store.doc(doc);
       const lacking = devices
@@ -264,5 +265,5 @@ async function standing(base: string, id: Identity, devices: FaultDevice[]): Pro
       };
     }),
   }));
-  return JSON.stringify(state);
+  return JSON.stringify({ relay, devices: state });
 }
