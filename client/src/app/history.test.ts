@@ -310,10 +310,10 @@ describe('4. smaller truths', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv.slice(1).split('\r\n')).toEqual([
       'date,habit,category,outcome,value,target,unit,note',
-      '2026-03-01,Water 💧,,done,8,8,count,',
-      '2026-03-02,Water 💧,,partly,5,8,count,',
-      '2026-03-03,Water 💧,,skipped,,8,count,',
-      '2026-03-04,Water 💧,,open,,8,count,',
+      '2026-03-01,Water 💧,,done,8,8,times,',
+      '2026-03-02,Water 💧,,partly,5,8,times,',
+      '2026-03-03,Water 💧,,skipped,,8,times,',
+      '2026-03-04,Water 💧,,open,,8,times,',
       '',
     ]);
   });
