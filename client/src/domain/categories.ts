@@ -9,7 +9,7 @@
 import { clockAt, type ClockSource } from './clock';
 import { str } from './documents';
 import { assertNonEmpty, imm } from './fields';
-import { StoredRecord, isDraft, writeFields, type FieldPatch } from './lww';
+import { StoredRecord, isDraft, mergedKeys, writeFields, type FieldPatch } from './lww';
 import type { CategoriesDoc, Category, StoredCategory } from './types';
 
 export interface CategoryInput {
@@ -99,7 +99,7 @@ function read(doc: CategoriesDoc, id: string): ReadCategory | undefined {
   const stored: StoredCategory | undefined = doc.categories[id];
   if (stored === undefined) return undefined;
   const cacheable = !isDraft(stored);
-  const hit = cacheable ? cache.get(stored) : undefined;
+  const hit = cacheable && !mergedKeys(doc, doc.categories).has(id) ? cache.get(stored) : undefined;
   if (hit !== undefined) return hit;
   const record = StoredRecord.at(doc, doc.categories, id);
   if (record === undefined) return undefined;

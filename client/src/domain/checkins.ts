@@ -23,7 +23,7 @@ import { monthOf, monthsBetween, type LocalDate, type MonthKey } from './dates';
 import { str } from './documents';
 import { assertFiniteNonNegative, imm } from './fields';
 import { observationId } from './ids';
-import { StoredRecord, isDraft, writeFields, type FieldPatch } from './lww';
+import { StoredRecord, isDraft, mergedKeys, writeFields, type FieldPatch } from './lww';
 import type {
   CheckInStatus,
   Observation,
@@ -148,7 +148,7 @@ function resolve(
   const stored = entries[id];
   if (stored === undefined) return undefined;
   const cacheable = !isDraft(stored);
-  const hit = cacheable ? entryCache.get(stored) : undefined;
+  const hit = cacheable && !mergedKeys(root, entries).has(id) ? entryCache.get(stored) : undefined;
   if (hit !== undefined) return hit;
   const record = StoredRecord.at(root, entries, id);
   if (record === undefined) return undefined;

@@ -18,7 +18,14 @@ import { clockAt, maxHlc, type ClockSource } from './clock';
 import { isLocalDate, type LocalDate } from './dates';
 import { str } from './documents';
 import { assertFiniteNonNegative, assertNonEmpty } from './fields';
-import { StoredRecord, isDraft, writeFields, type FieldPatch, type Scalar } from './lww';
+import {
+  StoredRecord,
+  isDraft,
+  mergedKeys,
+  writeFields,
+  type FieldPatch,
+  type Scalar,
+} from './lww';
 import {
   cronRule,
   latestRule,
@@ -358,7 +365,7 @@ function readHabitIn(doc: TemplatesDoc, id: string): Habit | undefined {
   const stored = doc.habits[id];
   if (stored === undefined) return undefined;
   const frozen = !isDraft(stored);
-  const hit = frozen ? cache.get(stored) : undefined;
+  const hit = frozen && !mergedKeys(doc, doc.habits).has(id) ? cache.get(stored) : undefined;
   if (hit !== undefined) return hit;
   const record = StoredRecord.at(doc, doc.habits, id);
   if (record === undefined) return undefined;

@@ -223,6 +223,29 @@ export function isDraft(obj: object): boolean {
   return Reflect.get(obj, Symbol.for('_am_isProxy')) === true;
 }
 
+const mergedCache = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * The keys of `parent` that hold several objects (records two devices created
+ * apart). Cached per `parent` object: a concurrent object arriving at a key
+ * replaces the map (Automerge patches the path to it), while the object shown
+ * at that key may keep its identity, so readers that cache per record object
+ * must not use that cache for these keys.
+ */
+export function mergedKeys(root: object, parent: object): ReadonlySet<string> {
+  const draft = isDraft(parent);
+  const hit = draft ? undefined : mergedCache.get(parent);
+  if (hit !== undefined) return hit;
+  const { h, heads } = backendOf(root);
+  const pid = A.getObjectId(parent);
+  const out = new Set<string>();
+  if (pid !== null) {
+    for (const key of h.keys(pid, heads)) if (h.getAll(pid, key, heads).length > 1) out.add(key);
+  }
+  if (!draft) mergedCache.set(parent, out);
+  return out;
+}
+
 /** What a writer sets: field → value; strings are stored as immutable strings. */
 export type FieldPatch = Readonly<Record<string, Scalar>>;
 

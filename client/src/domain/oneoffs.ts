@@ -8,7 +8,7 @@ import { clockAt, type ClockSource } from './clock';
 import { isLocalDate, monthOf, monthsBetween, type LocalDate } from './dates';
 import { str } from './documents';
 import { assertNonEmpty, imm } from './fields';
-import { StoredRecord, isDraft, writeFields, type FieldPatch } from './lww';
+import { StoredRecord, isDraft, mergedKeys, writeFields, type FieldPatch } from './lww';
 import type { OneOff, OneOffsDoc, StoredOneOff } from './types';
 
 export interface OneOffInput {
@@ -133,7 +133,7 @@ function readIn(
   const stored = month[id];
   if (stored === undefined) return undefined;
   const cacheable = !isDraft(stored);
-  const hit = cacheable ? cache.get(stored) : undefined;
+  const hit = cacheable && !mergedKeys(doc, month).has(id) ? cache.get(stored) : undefined;
   if (hit !== undefined) return hit;
   const record = StoredRecord.at(doc, month, id);
   if (record === undefined) return undefined;

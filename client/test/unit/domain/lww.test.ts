@@ -70,6 +70,26 @@ describe('reading fields with clocks', () => {
     expect(cells?.map((c) => c.value)).toEqual([5, 7]);
   });
 
+  it('a read cached before a later concurrent write arrives sees it, even where Automerge still shows the old value', () => {
+    // The receiving device's actor sorts last: Automerge keeps showing its own values.
+    const mine = 'ff'.repeat(16);
+    const theirs = '01'.repeat(16);
+    const base = write(observationsFor(['2026-11']), { value: 1 }, clockOf('aa', NOW));
+    // A field edited on both devices.
+    let p = write(A.clone(base, { actor: mine }), { value: 5 }, clockOf('ff', NOW + 1));
+    expect(getObservation(p, 'h', DAY, sha256Hex)?.value).toBe(5); // read, and cached
+    const q = write(A.clone(base, { actor: theirs }), { value: 7 }, clockOf('01', NOW + 60_000));
+    p = A.merge(p, q);
+    expect(getObservation(p, 'h', DAY, sha256Hex)?.value).toBe(7);
+    // A check-in created on both devices.
+    const start = observationsFor(['2026-11']);
+    let p2 = write(A.clone(start, { actor: mine }), { value: 2, note: 'mine' }, clockOf('ff', NOW));
+    expect(observationsOn(p2, DAY)[0]).toMatchObject({ value: 2, note: 'mine' });
+    const q2 = write(A.clone(start, { actor: theirs }), { value: 3 }, clockOf('01', NOW + 5));
+    p2 = A.merge(p2, q2);
+    expect(observationsOn(p2, DAY)[0]).toMatchObject({ value: 3, note: 'mine' });
+  });
+
   it('an edit of a record two devices created apart settles every object', () => {
     const start = observationsFor(['2026-11']);
     const a = write(A.clone(start, { actor: ACTOR_A }), { value: 5 }, clockOf('aa', NOW + 5));
