@@ -58,6 +58,8 @@ export function AnnouncerProvider(props: { children: ReactNode }) {
             {message.action !== undefined && (
               <button
                 type="button"
+                // Right after the action it undoes: keyboard users land on it.
+                autoFocus
                 className="toast-undo"
                 onClick={() => {
                   const run = message.action?.run;

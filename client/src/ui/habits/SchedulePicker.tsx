@@ -7,6 +7,9 @@ const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 // Cron numbers days Sunday = 0; the picker lists Monday first.
 const cronDay = (i: number): number => (i + 1) % 7;
 
+/** An example kept on one line: “1,15 * *”. */
+const example = (text: string): string => `“${text.replaceAll(' ', '\u00a0')}”`;
+
 const kinds: { kind: SchedulePick['kind']; label: string }[] = [
   { kind: 'daily', label: 'Every day' },
   { kind: 'weekdays', label: 'Weekdays' },
@@ -88,7 +91,7 @@ export function SchedulePicker(props: {
       {pick.kind === 'monthly' && (
         <div className="month-day">
           <div className="field">
-            <label htmlFor={`${id}-dom`}>Day of the month</label>
+            <label htmlFor={`${id}-dom`}>Day (1 to 31)</label>
             <input
               id={`${id}-dom`}
               type="number"
@@ -131,8 +134,8 @@ export function SchedulePicker(props: {
             onChange={(e) => props.onChange({ kind: 'custom', days: e.target.value })}
           />
           <p id={`${id}-help`} className="muted small">
-            Cron’s day fields, “*” for any: “1,15 * *” is the 1st and 15th, “* * MON-FRI” weekdays,
-            “L * *” the last day of each month.
+            Cron’s day fields, “*” for any: {example('1,15 * *')} is the 1st and 15th,{' '}
+            {example('* * MON-FRI')} weekdays, {example('L * *')} the last day of each month.
           </p>
         </div>
       )}
