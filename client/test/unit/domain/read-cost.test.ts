@@ -107,7 +107,8 @@ function habits(): A.Doc<TemplatesDoc> {
   );
 }
 
-describe('read cost on five years of 20 habits', () => {
+// Building the two documents takes most of the time: tens of seconds on a busy machine.
+describe('read cost on five years of 20 habits', { timeout: 300_000 }, () => {
   it('loads, reads once, and reads again after a check-in for a fraction of the first read', () => {
     const [built, buildMs] = time(history);
     const bytes = A.save(built);
