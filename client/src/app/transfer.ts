@@ -73,7 +73,7 @@ export interface ImportWriter {
   write(step: ImportStep): Promise<Outcome>;
   /** Prepares the month buckets the import writes to. */
   ensureMonths(name: 'observations' | 'oneOffs', months: string[]): Promise<Outcome>;
-  /** After a successful import (e.g. to materialise due check-ins). */
+  /** After a successful import (e.g. to note the day). */
   done(): Promise<void>;
 }
 
