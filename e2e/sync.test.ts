@@ -2,13 +2,8 @@
  * Sync between a real browser and a harness device, through the real server
  * (`node relay/dist/main.js`, serving the built app) on a real Postgres.
  *
- * How the harness joins the browser's account, until pairing exists: the test
- * reads the browser's K_master the way any script of the page's origin could
- * (the wrapping key is non-extractable but usable: WebCrypto unwraps it inside
- * the page), and the account id from the sync settings in IndexedDB. It then
- * adds the harness's device to that account with the relay's own store API on
- * the shared Postgres, as a second relay process would. Nothing in the product
- * exists for the test's sake.
+ * How the harness joins the browser's account without pairing: see
+ * e2e/support/harness.ts (`browserAccount`).
  */
 import { ed25519KeyPair, fromHex, ready, toBase64, x25519KeyPair } from '@cairn/shared';
 import type { Page } from 'playwright-core';
@@ -28,6 +23,7 @@ import {
   waitPressed,
 } from './support/app.js';
 import { launchDevice, type Device } from './support/device.js';
+import { browserAccount } from './support/harness.js';
 import { startServer, type Server } from './support/server.js';
 
 await ready();
@@ -66,44 +62,6 @@ afterAll(async () => {
   await server?.stop();
   pg?.destroy();
 });
-
-/** K_master and the account id of the browser device (see the header). */
-async function browserAccount(page: Page): Promise<{ kMaster: Uint8Array; accountId: string }> {
-  const found = await page.evaluate(async () => {
-    const get = (db: string, storeName: string, key: string): Promise<unknown> =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open(db);
-        open.onerror = () => reject(new Error(`cannot open ${db}`));
-        open.onsuccess = () => {
-          const req = open.result.transaction(storeName).objectStore(storeName).get(key);
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result);
-          };
-          req.onerror = () => reject(new Error(`cannot read ${db}/${key}`));
-        };
-      });
-    const wrapping = await get('cairn-keys', 'keys', 'wrapping-key');
-    const entry = await get('cairn-keys', 'keys', 'k-master');
-    const settings = await get('cairn-sync', 'settings', 'settings');
-    if (!(wrapping instanceof CryptoKey)) throw new Error('no wrapping key');
-    const { iv, wrapped } = entry as { iv: Uint8Array; wrapped: Uint8Array };
-    const plain = await crypto.subtle.decrypt(
-      {
-        name: 'AES-GCM',
-        iv: new Uint8Array(iv),
-        additionalData: new TextEncoder().encode('cairn-key-v1:k-master'),
-      },
-      wrapping,
-      new Uint8Array(wrapped),
-    );
-    return {
-      kMaster: [...new Uint8Array(plain)],
-      accountId: (settings as { accountId: string }).accountId,
-    };
-  });
-  return { kMaster: new Uint8Array(found.kMaster), accountId: found.accountId };
-}
 
 const statusOf = (page: Page) => page.getByRole('banner').getByRole('status');
 

@@ -8,7 +8,7 @@
  * an account whose other device is a browser (the caller adds its device to
  * the account on the relay) or be an account's first device (it registers).
  */
-import { ok, type KeyPair } from '@cairn/shared';
+import { ok, sha256, toHex, type KeyPair } from '@cairn/shared';
 import { WebSocket, type RawData } from 'ws';
 import { Controller, type AppDocs, type AppStore } from '../../client/src/app/controller';
 import { initialDocument } from '../../client/src/domain';
@@ -130,6 +130,11 @@ export class HarnessDevice {
     late.engine = engine;
     const app = new Controller({
       store,
+      // Named like a browser device: its signing key names it in its edits' clocks.
+      device: {
+        node: toHex(sha256(identity.signing.publicKey)).slice(0, 16),
+        label: identity.label,
+      },
       reports: loaded.value,
       wipe: () => Promise.resolve({ ok: false, message: 'a harness device is not wiped' }),
       ...(options.now === undefined ? {} : { now: options.now }),

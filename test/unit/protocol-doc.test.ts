@@ -5,8 +5,9 @@
  * (node:crypto for SHA-256, HMAC, HKDF and PBKDF2; libsodium called directly
  * for the AEAD), so a bug shared by the generator and the core would show.
  */
-import { createHmac, hkdfSync, pbkdf2Sync } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import * as Automerge from '@automerge/automerge';
 import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import sodium from 'libsodium-wrappers-sumo';
@@ -196,6 +197,40 @@ describe('docs/protocol.md vectors, re-verified independently', () => {
     expect(blob.length).toBe(89);
     expect(blob.subarray(1, 25)).toEqual(hex(v, 'nonce'));
     expect(openSealed(kWrap, blob, recoveryId)).toEqual(plaintext);
+  });
+
+  it('document data: a clock, the devices change, a check-in written with its clocks', () => {
+    const v = block('document-data');
+    // The clock's parts, read with a pattern and Date, not with the domain's parser.
+    const clock = /^(\d{15})-(\d{4})-([0-9a-f]{16})$/.exec(text(v, 'clock'));
+    expect(clock).not.toBeNull();
+    expect(new Date(Number(clock?.[1])).toISOString()).toBe('2026-03-04T08:54:00.000Z');
+    expect([Number(clock?.[2]), clock?.[3]]).toEqual([3, '9f86d081884c7d65']);
+    // The devices change: one new map at the root's "devices", by the fixed actor, at time 0.
+    const devices = Automerge.decodeChange(new Uint8Array(hex(v, 'devices_change')));
+    expect(devices).toMatchObject({ actor: 'ca1edd00000000000000000000000000', seq: 1, time: 0 });
+    expect(devices.deps).toHaveLength(1);
+    expect(devices.ops).toEqual([
+      expect.objectContaining({ action: 'makeMap', obj: '_root', key: 'devices' }),
+    ]);
+    // The check-in: its id from SHA-256, each field beside its clock.
+    const id = createHash('sha256').update('h1|2026-03-04').digest('hex').slice(0, 32);
+    expect(text(v, 'checkin_id')).toBe(id);
+    const change = Automerge.decodeChange(new Uint8Array(hex(v, 'checkin_change')));
+    expect(change).toMatchObject({ actor: 'a1'.repeat(16), time: 0 });
+    const puts = new Map(
+      change.ops.filter((op) => op.action === 'set').map((op) => [String(op.key), op.value]),
+    );
+    expect(change.ops.some((op) => op.action === 'makeMap' && op.key === id)).toBe(true);
+    expect(Object.fromEntries(puts)).toEqual({
+      templateId: 'h1',
+      date: '2026-03-04',
+      updatedAt: 0,
+      status: 'done',
+      statusClock: text(v, 'checkin_clock'),
+      value: 8,
+      valueClock: text(v, 'checkin_clock'),
+    });
   });
 });
 

@@ -112,13 +112,17 @@ describe('Controller', () => {
       ok: true,
       cron: '0 0 * * 1,3,5',
       text: 'Mon, Wed and Fri',
+      next: ['2026-03-04', '2026-03-06', '2026-03-09', '2026-03-11', '2026-03-13'],
     });
     expect(c.readPick({ kind: 'days', days: [] }).ok).toBe(false);
     expect(c.readPick({ kind: 'monthly', day: 1 }).text).toBe('On the 1st of each month');
-    expect(c.readPick({ kind: 'custom', cron: 'not cron' }).ok).toBe(false);
+    // Custom schedules ask for the day fields only (issue 13).
+    expect(c.readPick({ kind: 'custom', days: 'not cron' }).ok).toBe(false);
     expect(c.cronToPick('0 0 1 * *')).toEqual({ kind: 'monthly', day: 1 });
     expect(c.cronToPick('0 0 * * 1-5')).toEqual({ kind: 'weekdays' });
-    expect(c.cronToPick('0 0 L * *')).toEqual({ kind: 'custom', cron: '0 0 L * *' });
+    // The last day of the month is a picker setting now (issue 13).
+    expect(c.cronToPick('0 0 L * *')).toEqual({ kind: 'monthly', day: 'last' });
+    expect(c.cronToPick('0 0 1,L * *')).toEqual({ kind: 'custom', days: '1,L * *' });
   });
 
   it('archives, unarchives and deletes a habit with its check-ins', async () => {

@@ -6,51 +6,66 @@
  */
 import { randomBytes, sha256, toHex, utf8, uuidV4 } from '@cairn/shared';
 import {
+  CHECK_IN_FIELDS,
+  HybridClock,
+  UNKNOWN_NODE,
   addCategory,
   addHabit,
   addOneOff,
   agendaFor,
   archiveHabit,
   checkIn as writeCheckIn,
-  clearCategory,
+  checkInRecord,
   cronToPick,
+  dayFieldsOf,
   deleteCategory,
   deleteHabit,
   deleteObservationsOf,
   deleteOneOff,
   describeSchedule,
-  dueCheckIns,
+  deviceLabel,
+  devicesChange,
   effectiveTimeZone,
   getHabit,
   getObservation,
+  habitRecord,
   importCategories,
   importCheckIns,
   importHabits,
   importOneOffs,
   importProfile,
+  isCategoryDeleted,
   isOnboarded,
+  knownHabits,
   listCategories,
   listHabits,
-  materialise,
   monthOf,
-  monthsOf,
+  nextScheduledDays,
   onboard,
   oneOffsOn,
   parseTimeZone,
   pickToCron,
   readProfile,
+  restoreCategory,
+  setDeviceLabel,
   todayIn,
   updateCategory,
   updateHabit,
   updateOneOff,
   validateCron,
+  validateDayFields,
   yearChange,
   type CheckInStatus,
   type DocTypes,
+  type HabitKind,
+  type HabitPatch,
   type MonthKey,
+  type Result,
+  type Scalar,
 } from '../domain';
 import type { DocumentStore } from '../storage/document-store';
 import type { StorageError } from '../storage/log-storage';
+import { conflictOf, type Conflict, type ConflictContext } from './conflicts';
 import type { AppModel } from './model';
 import { describeProblems, type LoadProblem, type LoadReports } from './problems';
 import { computeStats } from './stats';
@@ -58,6 +73,7 @@ import type {
   CategoryView,
   CheckInUpdate,
   CheckInView,
+  ConflictTarget,
   CsvFileView,
   HabitDraft,
   HabitStats,
@@ -83,6 +99,7 @@ export const sha256Hex = (s: string): string => toHex(sha256(utf8(s)));
 const newId = (): string => uuidV4(randomBytes(16));
 
 const OK: Outcome = { ok: true };
+const DAILY = '0 0 * * *';
 const fail = (message: string): Outcome => ({ ok: false, message });
 
 function storageMessage(error: StorageError): string {
@@ -98,8 +115,20 @@ function storageMessage(error: StorageError): string {
   }
 }
 
+/** This device as its edits name it (clock.ts): a stable node and a label for notices. */
+export interface DeviceTag {
+  /** 16 lowercase hex digits, the same every time the app opens on this device. */
+  node: string;
+  /** "Phone", "Chrome on Linux": shown on other devices as "changed on …". */
+  label: string;
+}
+
+const HABIT_CONFLICT_FIELDS = ['name', 'notes', 'categoryId', 'kind', 'target', 'archived'];
+
 export interface ControllerOptions {
   store: AppStore;
+  /** Absent (tests of the UI alone): an unnamed device. */
+  device?: DeviceTag;
   reports: LoadReports;
   wipe: () => Promise<Outcome>;
   now?: () => number;
@@ -118,6 +147,9 @@ export class Controller implements AppModel {
   private readonly dismissed = new Set<string>();
   private ver = 0;
   private day = '';
+  private readonly device: DeviceTag;
+  private readonly clock: HybridClock;
+  private labelled = false;
 
   readonly sync?: SyncControls;
   readonly recovery?: RecoveryControls;
@@ -127,6 +159,8 @@ export class Controller implements AppModel {
     if (options.sync !== undefined) this.sync = options.sync;
     if (options.recovery !== undefined) this.recovery = options.recovery;
     this.now = options.now ?? Date.now;
+    this.device = options.device ?? { node: UNKNOWN_NODE, label: 'another device' };
+    this.clock = new HybridClock(this.device.node, () => this.now());
     this.loadProblems = describeProblems(options.reports);
     this.store.subscribe(() => this.bump());
   }
@@ -177,8 +211,61 @@ export class Controller implements AppModel {
   }
 
   habits(): HabitView[] {
-    return this.memo('habits', () =>
-      listHabits(this.store.doc('templates'), { includeArchived: true }).map(habitView),
+    return this.memo('habits', () => {
+      const live = new Set(this.categories().map((c) => c.id));
+      const templates = this.store.doc('templates');
+      return listHabits(templates, { includeArchived: true }).map((h) => {
+        // A deleted category's habits show none, until the delete is undone.
+        const view = habitView(
+          h.categoryId !== null && !live.has(h.categoryId) ? { ...h, categoryId: null } : h,
+        );
+        const conflict = this.habitConflict(h.id);
+        if (conflict !== undefined) view.conflict = conflict.view;
+        return view;
+      });
+    });
+  }
+
+  private conflictContext(kind: 'yesno' | 'count' | 'duration'): ConflictContext {
+    const profile = this.store.doc('profile');
+    return {
+      self: this.device.node,
+      labelOf: (node) => deviceLabel(profile, node),
+      timeZone: this.timeZone(),
+      fieldName: (field, all) => {
+        if (field === 'status' && kind !== 'yesno' && all.includes('value')) return null;
+        if (field === 'target' && all.includes('kind')) return null;
+        return field === 'categoryId' ? 'category' : field;
+      },
+      valueText: (field, value) => {
+        if (value === null || value === '') return field === 'note' ? 'no note' : 'none';
+        if (field === 'status') return value === 'pending' ? 'to do' : String(value);
+        if (typeof value === 'string' && field !== 'kind' && field !== 'categoryId') {
+          return `“${value}”`;
+        }
+        if (field === 'categoryId') {
+          const c = this.categories().find((x) => x.id === value);
+          return c === undefined ? 'another category' : `“${c.name}”`;
+        }
+        return String(value);
+      },
+    };
+  }
+
+  private habitConflict(habitId: string): Conflict | undefined {
+    return conflictOf(
+      habitRecord(this.store.doc('templates'), habitId),
+      HABIT_CONFLICT_FIELDS,
+      this.conflictContext('yesno'),
+    );
+  }
+
+  private checkInConflict(habitId: string, date: string): Conflict | undefined {
+    const habit = getHabit(this.store.doc('templates'), habitId);
+    return conflictOf(
+      checkInRecord(this.store.doc('observations'), habitId, date, sha256Hex),
+      CHECK_IN_FIELDS,
+      this.conflictContext(habit?.kind.type ?? 'yesno'),
     );
   }
 
@@ -193,7 +280,11 @@ export class Controller implements AppModel {
         sha256Hex,
       ).flatMap((item) => {
         const habit = views.get(item.habit.id);
-        return habit === undefined ? [] : [checkInView(item.observation, habit, item.complete)];
+        if (habit === undefined) return [];
+        const view = checkInView(item.observation, habit, item.complete);
+        const conflict = this.checkInConflict(item.habit.id, date);
+        if (conflict !== undefined) view.conflict = conflict.view;
+        return [view];
       });
     });
   }
@@ -230,9 +321,9 @@ export class Controller implements AppModel {
   }
 
   readPick(pick: SchedulePick): ScheduleCheck {
-    const cron =
+    const cron: Result<string> =
       pick.kind === 'custom'
-        ? validateCron(pick.cron)
+        ? validateDayFields(pick.days)
         : pickToCron(
             pick.kind === 'monthly'
               ? { type: 'monthDay', day: pick.day }
@@ -240,13 +331,19 @@ export class Controller implements AppModel {
                 ? { type: 'days', days: pick.days.filter(isWeekday) }
                 : { type: pick.kind },
           );
-    if (!cron.ok) return { ok: false, cron: '', text: cron.error.message };
-    return { ok: true, cron: cron.value, text: describeSchedule(cron.value) };
+    if (!cron.ok) return { ok: false, cron: '', text: cron.error.message, next: [] };
+    return {
+      ok: true,
+      cron: cron.value,
+      text: describeSchedule(cron.value),
+      next: nextScheduledDays(cron.value, this.today(), 5, this.timeZone()),
+    };
   }
 
   cronToPick(cron: string): SchedulePick {
     const pick = cronToPick(cron);
-    if (pick === undefined) return { kind: 'custom', cron };
+    if (pick === undefined)
+      return { kind: 'custom', days: validateCron(cron).ok ? dayFieldsOf(cron) : '' };
     switch (pick.type) {
       case 'daily':
       case 'weekdays':
@@ -264,7 +361,30 @@ export class Controller implements AppModel {
     name: K,
     fn: (d: AppDocs[K]) => void,
   ): Promise<Outcome> {
+    const labelled = await this.writeLabel();
+    if (!labelled.ok) return labelled;
     const r = await this.store.change(name, fn);
+    return r.ok ? OK : fail(storageMessage(r.error));
+  }
+
+  /**
+   * Once per session, before this device's first edit: its label under its
+   * clock node in the profile, so other devices can say "changed on …".
+   */
+  private async writeLabel(): Promise<Outcome> {
+    if (this.labelled || this.device.node === UNKNOWN_NODE) return OK;
+    this.labelled = true;
+    let profile = this.store.doc('profile');
+    if (deviceLabel(profile, this.device.node) === this.device.label) return OK;
+    if (profile.devices === undefined) {
+      const r = await this.store.applyLocal('profile', [devicesChange()]);
+      if (!r.ok) return fail(storageMessage(r.error));
+      profile = this.store.doc('profile');
+    }
+    if (profile.devices === undefined) return OK;
+    const r = await this.store.change('profile', (d) => {
+      setDeviceLabel(d, this.device.node, this.device.label);
+    });
     return r.ok ? OK : fail(storageMessage(r.error));
   }
 
@@ -287,28 +407,16 @@ export class Controller implements AppModel {
     return r.ok ? OK : fail(storageMessage(r.error));
   }
 
-  /** Writes the check-ins due up to today that have no row yet (the lazy scheduler). */
-  async schedule(): Promise<Outcome> {
-    if (this.profile() === null) return OK;
-    const tz = this.timeZone();
-    const today = todayIn(tz, this.now());
-    this.day = today;
-    const due = dueCheckIns(
-      this.store.doc('templates'),
-      this.store.doc('observations'),
-      today,
-      tz,
-      sha256Hex,
-    );
-    if (due.length === 0) return OK;
-    const months = await this.ensureMonths('observations', monthsOf(due));
-    if (!months.ok) return months;
-    return this.write('observations', (d) => {
-      materialise(d, due, today);
-    });
+  /**
+   * Notes the day. Nothing is written: what is due on a day follows from the
+   * rule in force that day (agendaFor), so no row is materialised.
+   */
+  schedule(): Promise<Outcome> {
+    if (this.profile() !== null) this.day = this.today();
+    return Promise.resolve(OK);
   }
 
-  /** Called every minute: a new day materialises its check-ins. */
+  /** Called every minute: a new day shows its check-ins. */
   async tick(): Promise<void> {
     if (this.profile() !== null && this.today() !== this.day) {
       await this.schedule();
@@ -322,7 +430,7 @@ export class Controller implements AppModel {
     const tz = parseTimeZone(profile.timezone);
     if (!tz.ok) return fail('Please choose a timezone from the list.');
     const r = await this.write('profile', (d) =>
-      onboard(d, { name, timezone: tz.value, now: this.now() }),
+      onboard(d, { name, timezone: tz.value, now: this.now(), clock: this.clock }),
     );
     return r.ok ? this.schedule() : r;
   }
@@ -335,20 +443,25 @@ export class Controller implements AppModel {
     const { id } = c;
     return id === undefined
       ? this.write('categories', (d) =>
-          addCategory(d, { id: newId(), name, colour: c.color, order }),
+          addCategory(d, { id: newId(), name, colour: c.color, order }, this.clock),
         )
       : this.write('categories', (d) => {
-          updateCategory(d, id, { name, colour: c.color, order });
+          updateCategory(d, id, { name, colour: c.color, order }, this.clock);
         });
   }
 
-  async deleteCategory(id: string): Promise<Outcome> {
-    const r = await this.write('categories', (d) => {
-      deleteCategory(d, id);
+  deleteCategory(id: string): Promise<Outcome> {
+    return this.write('categories', (d) => {
+      deleteCategory(d, id, this.clock);
     });
-    if (!r.ok) return r;
-    return this.write('templates', (d) => {
-      clearCategory(d, id);
+  }
+
+  restoreCategory(id: string): Promise<Outcome> {
+    if (!isCategoryDeleted(this.store.doc('categories'), id)) {
+      return Promise.resolve(fail('That category is no longer there to restore.'));
+    }
+    return this.write('categories', (d) => {
+      restoreCategory(d, id, this.clock);
     });
   }
 
@@ -365,7 +478,7 @@ export class Controller implements AppModel {
   async createHabit(draft: HabitDraft): Promise<Outcome> {
     const valid = this.checkDraft(draft);
     if (!valid.ok) return valid;
-    const r = await this.write('templates', (d) =>
+    return this.write('templates', (d) =>
       addHabit(d, {
         id: newId(),
         name: draft.name.trim(),
@@ -375,31 +488,41 @@ export class Controller implements AppModel {
         notes: draft.notes,
         startDate: this.today(),
         now: this.now(),
+        clock: this.clock,
       }),
     );
-    return r.ok ? this.schedule() : r;
   }
 
+  /**
+   * Writes what the form changed, compared with the habit as the form showed
+   * it: a field left alone gets no new clock, so it cannot win over another
+   * device's edit of it. A new schedule takes effect from today.
+   */
   async updateHabit(id: string, draft: HabitDraft): Promise<Outcome> {
-    const valid = this.checkDraft(draft);
+    const shown = this.habits().find((h) => h.id === id);
+    if (shown === undefined) return fail('That habit no longer exists.');
+    // A schedule left as it was needs no check (it may be of a kind only a newer version reads).
+    const valid = this.checkDraft(draft.cron === shown.cron ? { ...draft, cron: DAILY } : draft);
     if (!valid.ok) return valid;
-    const r = await this.write('templates', (d) => {
-      updateHabit(d, id, {
-        name: draft.name.trim(),
-        categoryId: draft.categoryId,
-        schedule: draft.cron,
-        kind: domainKind(draft),
-        notes: draft.notes,
-      });
+    const patch: HabitPatch = {};
+    const name = draft.name.trim();
+    if (name !== shown.name) patch.name = name;
+    if (draft.notes !== shown.notes) patch.notes = draft.notes;
+    if (draft.categoryId !== shown.categoryId) patch.categoryId = draft.categoryId;
+    if (draft.kind !== shown.kind || (draft.kind !== 'yesno' && draft.target !== shown.target)) {
+      patch.kind = domainKind(draft);
+    }
+    if (draft.cron !== shown.cron) patch.schedule = draft.cron;
+    const today = this.today();
+    return this.write('templates', (d) => {
+      updateHabit(d, id, patch, { clock: this.clock, today });
     });
-    return r.ok ? this.schedule() : r;
   }
 
-  async setArchived(id: string, archived: boolean): Promise<Outcome> {
-    const r = await this.write('templates', (d) => {
-      archiveHabit(d, id, archived);
+  setArchived(id: string, archived: boolean): Promise<Outcome> {
+    return this.write('templates', (d) => {
+      archiveHabit(d, id, archived, { clock: this.clock });
     });
-    return r.ok && !archived ? this.schedule() : r;
   }
 
   async deleteHabit(id: string): Promise<Outcome> {
@@ -435,9 +558,69 @@ export class Controller implements AppModel {
           ...(update.value !== undefined ? { value: update.value } : {}),
           ...(update.note !== undefined ? { note: update.note } : {}),
           now,
+          clock: this.clock,
         },
         sha256Hex,
       );
+    });
+  }
+
+  restoreMine(target: ConflictTarget): Promise<Outcome> {
+    return this.settle(target, 'mine');
+  }
+
+  keepTheirs(target: ConflictTarget): Promise<Outcome> {
+    return this.settle(target, 'theirs');
+  }
+
+  /** Writes one side of a conflict again, with a new clock: the notice goes, on every device. */
+  private async settle(target: ConflictTarget, side: 'mine' | 'theirs'): Promise<Outcome> {
+    const conflict =
+      target.kind === 'checkIn'
+        ? this.checkInConflict(target.habitId, target.date)
+        : this.habitConflict(target.habitId);
+    if (conflict === undefined) return OK;
+    const values = conflict[side];
+    const text = (f: string): string | undefined => {
+      const v = values[f];
+      return typeof v === 'string' ? v : undefined;
+    };
+    if (target.kind === 'checkIn') {
+      const { habitId, date } = target;
+      const current = getObservation(this.store.doc('observations'), habitId, date, sha256Hex);
+      const status = text('status');
+      const value = values['value'];
+      const now = this.now();
+      return this.write('observations', (d) => {
+        writeCheckIn(
+          d,
+          {
+            templateId: habitId,
+            date,
+            status: isStatus(status) ? status : (current?.status ?? 'pending'),
+            ...('value' in values ? { value: typeof value === 'number' ? value : null } : {}),
+            ...('note' in values ? { note: text('note') ?? '' } : {}),
+            now,
+            clock: this.clock,
+          },
+          sha256Hex,
+        );
+      });
+    }
+    const habit = getHabit(this.store.doc('templates'), target.habitId);
+    if (habit === undefined) return fail('That habit no longer exists.');
+    const patch: HabitPatch = {};
+    const name = text('name');
+    if (name !== undefined) patch.name = name;
+    const notes = text('notes');
+    if (notes !== undefined) patch.notes = notes;
+    if ('categoryId' in values) patch.categoryId = text('categoryId') ?? null;
+    if (typeof values['archived'] === 'boolean') patch.archived = values['archived'];
+    if ('kind' in values || 'target' in values) {
+      patch.kind = kindFrom(values['kind'] ?? habit.kind.type, values['target'], habit.kind);
+    }
+    return this.write('templates', (d) => {
+      updateHabit(d, target.habitId, patch, { clock: this.clock });
     });
   }
 
@@ -447,13 +630,15 @@ export class Controller implements AppModel {
     const months = await this.ensureMonths('oneOffs', [monthOf(date)]);
     if (!months.ok) return months;
     const now = this.now();
-    return this.write('oneOffs', (d) => addOneOff(d, { id: newId(), title: text, date, now }));
+    return this.write('oneOffs', (d) =>
+      addOneOff(d, { id: newId(), title: text, date, now, clock: this.clock }),
+    );
   }
 
   setOneOffDone(id: string, done: boolean): Promise<Outcome> {
     const now = this.now();
     return this.write('oneOffs', (d) => {
-      updateOneOff(d, id, { done }, now);
+      updateOneOff(d, id, { done }, now, this.clock);
     });
   }
 
@@ -468,11 +653,12 @@ export class Controller implements AppModel {
   }
 
   exportCsv(): CsvFileView[] {
-    return this.memo('csv', () => exportCsv(this.store));
+    return this.memo('csv', () => exportCsv(this.store, this.today()));
   }
 
   previewImport(text: string): ImportPreview | { error: string } {
-    return previewImport(this.store, text, sha256Hex, {
+    const options = { clock: this.clock, today: this.today() };
+    return previewImport(this.store, text, sha256Hex, options, {
       write: (step) => this.importStep(step),
       ensureMonths: (name, months) => this.ensureMonths(name, months),
       done: async () => {
@@ -483,17 +669,22 @@ export class Controller implements AppModel {
 
   private importStep(step: ImportStep): Promise<Outcome> {
     const { data } = step;
+    const options = { clock: this.clock, today: this.today() };
     switch (step.doc) {
       case 'profile':
-        return this.write('profile', (d) => importProfile(d, data));
+        return this.write('profile', (d) => importProfile(d, data, options));
       case 'categories':
-        return this.write('categories', (d) => importCategories(d, data));
+        return this.write('categories', (d) => importCategories(d, data, options));
       case 'templates':
-        return this.write('templates', (d) => importHabits(d, data));
-      case 'observations':
-        return this.write('observations', (d) => importCheckIns(d, data, sha256Hex));
+        return this.write('templates', (d) => importHabits(d, data, options));
+      case 'observations': {
+        const known = knownHabits(this.store.doc('templates'), data);
+        return this.write('observations', (d) =>
+          importCheckIns(d, data, sha256Hex, known, options),
+        );
+      }
       case 'oneOffs':
-        return this.write('oneOffs', (d) => importOneOffs(d, data));
+        return this.write('oneOffs', (d) => importOneOffs(d, data, options));
     }
   }
 
@@ -504,4 +695,17 @@ export class Controller implements AppModel {
 
 function isWeekday(d: number): d is 0 | 1 | 2 | 3 | 4 | 5 | 6 {
   return Number.isInteger(d) && d >= 0 && d <= 6;
+}
+
+function isStatus(s: string | undefined): s is CheckInStatus {
+  return s === 'done' || s === 'skipped' || s === 'pending';
+}
+
+function kindFrom(
+  kind: Scalar,
+  target: Scalar | undefined,
+  current: { type: string; target?: number },
+): HabitKind {
+  const t = typeof target === 'number' && target > 0 ? target : (current.target ?? 1);
+  return kind === 'count' || kind === 'duration' ? { type: kind, target: t } : { type: 'yesno' };
 }

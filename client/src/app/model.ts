@@ -16,6 +16,7 @@ import type {
   OneOffView,
   Outcome,
   ProfileView,
+  ConflictTarget,
   ScheduleCheck,
   SchedulePick,
   SyncControls,
@@ -32,7 +33,7 @@ export interface AppModel {
   today(): string;
   categories(): CategoryView[];
   habits(): HabitView[];
-  /** The check-ins due on `date`, materialised by the scheduler. */
+  /** The check-ins due on `date` by the rule in force then, and any made that day. */
   dueOn(date: string): CheckInView[];
   oneOffsOn(date: string): OneOffView[];
   stats(habitId: string): HabitStats;
@@ -45,12 +46,18 @@ export interface AppModel {
 
   setProfile(profile: ProfileView): Promise<Outcome>;
   saveCategory(category: Omit<CategoryView, 'id'> & { id?: string }): Promise<Outcome>;
+  /** Deletes a category; its habits show no colour until `restoreCategory` undoes it. */
   deleteCategory(id: string): Promise<Outcome>;
+  restoreCategory(id: string): Promise<Outcome>;
   createHabit(draft: HabitDraft): Promise<Outcome>;
   updateHabit(id: string, draft: HabitDraft): Promise<Outcome>;
   setArchived(id: string, archived: boolean): Promise<Outcome>;
   deleteHabit(id: string): Promise<Outcome>;
   checkIn(habitId: string, date: string, update: CheckInUpdate): Promise<Outcome>;
+  /** After a conflict (ConflictView): writes this device's values again. */
+  restoreMine(target: ConflictTarget): Promise<Outcome>;
+  /** After a conflict: keeps the other device's values and clears the notice. */
+  keepTheirs(target: ConflictTarget): Promise<Outcome>;
   addOneOff(title: string, date: string): Promise<Outcome>;
   setOneOffDone(id: string, done: boolean): Promise<Outcome>;
   deleteOneOff(id: string): Promise<Outcome>;

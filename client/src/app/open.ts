@@ -3,10 +3,16 @@
  * IndexedDB (created on first launch), the OPFS logs in their worker, then every document
  * from its log. Nothing here needs the network.
  */
-import { ready } from '@cairn/shared';
-import { OpfsLogStorage, loadOrCreateMasterKey, wipeLocalData, type RecordEvent } from '../storage';
+import { ready, sha256, toHex } from '@cairn/shared';
+import {
+  OpfsLogStorage,
+  loadOrCreateDeviceKeys,
+  loadOrCreateMasterKey,
+  wipeLocalData,
+  type RecordEvent,
+} from '../storage';
 import { BrowserRecovery } from '../recovery/browser';
-import { BrowserSync } from '../sync/browser';
+import { BrowserSync, deviceLabel } from '../sync/browser';
 import { initAutomerge } from './automerge';
 import { DOCUMENTS_LOADED_MARK, STORE_READY_MARK, markOnce } from './marks';
 import { Controller } from './controller';
@@ -20,10 +26,12 @@ let opened: Promise<AppModel> | undefined;
 async function open(): Promise<AppModel> {
   // Independent of each other, so started together: compiling the WASM, reading
   // the key from IndexedDB and starting the storage worker overlap.
-  const [, key, storage] = await Promise.all([
+  const [, key, storage, deviceKeys] = await Promise.all([
     Promise.all([initAutomerge(), ready()]),
     loadOrCreateMasterKey(),
     OpfsLogStorage.open(),
+    // Its public key names this device in the clocks of its edits (domain/clock.ts).
+    loadOrCreateDeviceKeys(),
   ]);
   if (!key.ok) throw new Error(`the device key could not be opened (${key.error.message})`);
   if (!storage.ok) throw new Error(`local storage could not be opened (${storage.error.message})`);
@@ -45,8 +53,15 @@ async function open(): Promise<AppModel> {
   sync.start().catch((e: unknown) => console.error('sync failed to start', e));
   const recovery = new BrowserRecovery({ sync, logs: storage.value });
   recovery.start().catch((e: unknown) => console.error('recovery state failed to load', e));
+  if (!deviceKeys.ok) {
+    throw new Error(`the device keys could not be opened (${deviceKeys.error.message})`);
+  }
   const controller = new Controller({
     store,
+    device: {
+      node: toHex(sha256(deviceKeys.value.ed25519.publicKey)).slice(0, 16),
+      label: deviceLabel(navigator.userAgent),
+    },
     reports: loaded.value,
     sync,
     recovery,

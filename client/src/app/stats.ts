@@ -1,31 +1,44 @@
 /** A habit's statistics for the History screen, from the domain's summaries. */
 import {
+  UNIT_WORDS,
   addDays,
   completionRates,
   getHabit,
-  habitDays,
   heatmap,
   indexObservations,
   startOfWeek,
+  streakSeries,
   streaks,
   type LocalDate,
   type ObservationsDoc,
   type PeriodStats,
+  type ScheduleUnit,
   type TemplatesDoc,
 } from '../domain';
-import type { HabitStats, RatePoint, StreakPoint } from './types';
+import type { HabitStats, RatePoint } from './types';
 
 const HEATMAP_WEEKS = 26;
-const STREAK_DAYS = 90;
 const RATE_PERIODS = 12;
+
+/** How far back the streak chart looks: about thirty occurrences of the unit, at least 90 days. */
+const CHART_DAYS: Readonly<Record<ScheduleUnit, number>> = {
+  day: 90,
+  weekday: 90,
+  session: 90,
+  week: 7 * 30,
+  month: 2 * 365,
+  year: 10 * 365,
+};
 
 const empty: HabitStats = {
   currentStreak: 0,
   bestStreak: 0,
+  unit: UNIT_WORDS.day,
   heatmap: [],
   streaks: [],
   weekly: [],
   monthly: [],
+  period: 'week',
 };
 
 function monthLabel(month: string): string {
@@ -72,23 +85,9 @@ export function computeStats(
     level: c.level,
   }));
 
-  // The run as of each day needs the whole history; only the last days are drawn.
-  const chartFrom = addDays(today, -(STREAK_DAYS - 1));
-  const outcomes = new Map<LocalDate, number>();
-  let run = 0;
-  for (const day of habitDays(habit, index, '0001-01-01', today, today, timeZone)) {
-    if (day.outcome === 'complete') run += 1;
-    else if (day.outcome === 'missed') run = 0;
-    if (day.date >= chartFrom) outcomes.set(day.date, run);
-  }
-  const points: StreakPoint[] = [];
-  let last = 0;
-  for (let i = 0; i < STREAK_DAYS; i++) {
-    const date = addDays(chartFrom, i);
-    if (date < habit.startDate) continue;
-    last = outcomes.get(date) ?? last;
-    points.push({ date, length: last });
-  }
+  const s = streaks(habit, index, today, timeZone);
+  const chartFrom = addDays(today, -(CHART_DAYS[s.unit] - 1));
+  const points = streakSeries(habit, index, chartFrom, today, timeZone);
 
   const weekFrom = startOfWeek(addDays(today, -7 * (RATE_PERIODS - 1)));
   const weekly = ratePoints(
@@ -99,18 +98,19 @@ export function computeStats(
   const monthFrom = monthStart(today, RATE_PERIODS - 1);
   const monthly = ratePoints(
     completionRates([habit], index, 'month', monthFrom, today, today, timeZone),
-    (s) => `${s.period}-01`,
+    (p) => `${p.period}-01`,
     (start) => monthLabel(start.slice(0, 7)),
   );
 
-  const s = streaks(habit, index, today, timeZone);
   return {
     currentStreak: s.current,
     bestStreak: s.best,
+    unit: UNIT_WORDS[s.unit],
     heatmap: cells,
     streaks: points,
     weekly,
     monthly,
+    period: s.unit === 'month' || s.unit === 'year' ? 'month' : 'week',
   };
 }
 

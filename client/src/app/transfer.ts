@@ -1,8 +1,9 @@
 /**
  * Export (JSON and CSV, plaintext for the user) and import of a JSON export. An import
  * is previewed first: the domain's `applyImport` runs on copies of the documents and the
- * preview counts what it adds and changes; applying then writes the same mutators
- * through the store, so each write is durable before the UI reports it.
+ * preview counts what it adds and changes, and says what it leaves out (check-ins of
+ * habits neither in the file nor on the device); applying then writes the same
+ * mutators through the store, so each write is durable before the UI reports it.
  */
 import * as A from '@automerge/automerge';
 import {
@@ -17,8 +18,10 @@ import {
   monthOf,
   parseImportJson,
   readProfile,
+  unknownHabitCheckIns,
   type CsvFile,
   type ExportData,
+  type ImportOptions,
 } from '../domain';
 import type { AppStore } from './controller';
 import type { ImportPreview, Outcome } from './types';
@@ -37,8 +40,8 @@ export function exportJson(store: AppStore, now: number): string {
   return JSON.stringify(domainJson(docs(store), now), null, 2);
 }
 
-export function exportCsv(store: AppStore): CsvFile[] {
-  return domainCsv(docs(store));
+export function exportCsv(store: AppStore, today: string): CsvFile[] {
+  return domainCsv(docs(store), today);
 }
 
 interface Diff {
@@ -70,7 +73,7 @@ export interface ImportWriter {
   write(step: ImportStep): Promise<Outcome>;
   /** Prepares the month buckets the import writes to. */
   ensureMonths(name: 'observations' | 'oneOffs', months: string[]): Promise<Outcome>;
-  /** After a successful import (e.g. to materialise due check-ins). */
+  /** After a successful import (e.g. to note the day). */
   done(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export function previewImport(
   store: AppStore,
   text: string,
   sha256Hex: (s: string) => string,
+  options: ImportOptions,
   writer: ImportWriter,
 ): ImportPreview | { error: string } {
   const parsed = parseImportJson(text);
@@ -103,8 +107,18 @@ export function previewImport(
     },
     data,
     sha256Hex,
+    options,
   );
   const summary: string[] = [];
+  const warnings: string[] = [];
+  const unknown = unknownHabitCheckIns(before.templates, data);
+  if (unknown > 0) {
+    warnings.push(
+      unknown === 1
+        ? '1 check-in belongs to a habit that is neither in this file nor on this device; it will not be imported.'
+        : `${unknown} check-ins belong to a habit that is neither in this file nor on this device; they will not be imported.`,
+    );
+  }
   const p0 = readProfile(before.profile);
   const p1 = readProfile(after.profile);
   if (p0.name !== p1.name || p0.timezone !== p1.timezone) {
@@ -133,6 +147,7 @@ export function previewImport(
   );
   return {
     summary,
+    warnings,
     async apply() {
       const months = importMonths(data);
       const steps: (() => Promise<Outcome>)[] = [

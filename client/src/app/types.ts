@@ -25,12 +25,36 @@ export interface HabitView {
   kind: HabitKind;
   /** Count target, or minutes for a duration habit; null for yes/no. */
   target: number | null;
+  /** The cron set last ('' when it is of a kind this version cannot read). */
   cron: string;
   /** The schedule in words ("Mon, Wed and Fri"). */
   scheduleText: string;
   notes: string;
   archived: boolean;
+  /** Set when another device's concurrent edit replaced one of this device's (see ConflictView). */
+  conflict?: ConflictView;
 }
+
+/**
+ * This device's edit of some fields lost to a later, concurrent edit on
+ * another device ("changed on Phone at 09:14"). Restoring writes this
+ * device's values again; keeping settles the other device's.
+ */
+export interface ConflictView {
+  /** The fields, in words: 'name', 'notes', 'value', 'note', 'status'… */
+  fields: string[];
+  /** The other device's label, or "another device". */
+  by: string;
+  /** When the winning edit was made, HH:MM in the user's time zone. */
+  at: string;
+  /** Its day, YYYY-MM-DD. */
+  day: string;
+  /** This device's values that lost, in words ("8", "“offline note”"). */
+  yours: string;
+}
+
+export type ConflictTarget =
+  { kind: 'checkIn'; habitId: string; date: string } | { kind: 'habit'; habitId: string };
 
 export interface HabitDraft {
   name: string;
@@ -50,6 +74,7 @@ export interface CheckInView {
   status: CheckInStatus;
   value: number | null;
   note: string;
+  conflict?: ConflictView;
 }
 
 export interface CheckInUpdate {
@@ -83,17 +108,28 @@ export interface RatePoint {
 
 export interface StreakPoint {
   date: string;
-  /** Length of the run of complete days as of that date (0 after a missed day). */
+  /** Length of the run of complete occurrences as of that date (0 after a missed one). */
   length: number;
 }
 
+/** What one occurrence of a schedule is called: "session" / "sessions". */
+export interface UnitWords {
+  one: string;
+  many: string;
+}
+
 export interface HabitStats {
+  /** Both streaks count occurrences of the schedule, in `unit`. */
   currentStreak: number;
   bestStreak: number;
+  unit: UnitWords;
   heatmap: DayCell[];
+  /** The streak as of each occurrence, from where the chart starts (the first point is the run then). */
   streaks: StreakPoint[];
   weekly: RatePoint[];
   monthly: RatePoint[];
+  /** The rate period that suits the schedule: months for monthly and yearly habits. */
+  period: 'week' | 'month';
 }
 
 /** A load problem storage reported (a torn tail truncated, a record skipped). */
@@ -130,8 +166,9 @@ export type SchedulePick =
   | { kind: 'daily' }
   | { kind: 'weekdays' }
   | { kind: 'days'; days: number[] }
-  | { kind: 'monthly'; day: number }
-  | { kind: 'custom'; cron: string };
+  | { kind: 'monthly'; day: number | 'last' }
+  /** The day fields of a cron: day of the month, month, day of the week ("1,15 * *"). */
+  | { kind: 'custom'; days: string };
 
 export interface ScheduleCheck {
   ok: boolean;
@@ -139,11 +176,15 @@ export interface ScheduleCheck {
   cron: string;
   /** The sentence when ok, the reason when not. */
   text: string;
+  /** The next days it falls on from today, at most five (YYYY-MM-DD); [] when not ok. */
+  next: string[];
 }
 
 export interface ImportPreview {
   /** Lines such as "3 habits added", "2 check-ins changed". */
   summary: string[];
+  /** What the import leaves out, and why. */
+  warnings: string[];
   apply(): Promise<Outcome>;
 }
 

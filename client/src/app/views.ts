@@ -15,7 +15,8 @@ export function habitView(h: Habit): HabitView {
     kind: h.kind.type,
     target: h.kind.type === 'yesno' ? null : h.kind.target,
     cron: h.schedule,
-    scheduleText: describeSchedule(h.schedule),
+    scheduleText:
+      h.schedule === '' ? 'A schedule from a newer version of Cairn' : describeSchedule(h.schedule),
     notes: h.notes,
     archived: h.archived,
   };

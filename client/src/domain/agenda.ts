@@ -3,7 +3,7 @@ import type { LocalDate } from './dates';
 import { getObservation } from './checkins';
 import { listHabits } from './habits';
 import { observationId } from './ids';
-import { isScheduledOn } from './schedule';
+import { isScheduledUnder } from './rules';
 import { isComplete } from './summaries';
 import type { Habit, Observation, ObservationsDoc, Sha256Hex, TemplatesDoc } from './types';
 
@@ -11,15 +11,15 @@ export interface AgendaItem {
   habit: Habit;
   /** The stored check-in, or a pending one not yet written (updatedAt 0). */
   observation: Observation;
-  /** True when the schedule fires that day; false for a row kept from an older schedule. */
+  /** True when the rule in force that day fires; false for a check-in made on another day. */
   scheduled: boolean;
   complete: boolean;
 }
 
 /**
- * Habits due on `date`: active habits whose schedule fires that day (from
- * their start date on), plus any habit that already has a check-in row that
- * day. Archived habits are left out. Ordered like listHabits.
+ * Habits due on `date`: active habits whose rule in force that day fires
+ * (from their start date on), plus any habit the user already checked in
+ * that day. Archived habits are left out. Ordered like listHabits.
  */
 export function agendaFor(
   templates: TemplatesDoc,
@@ -31,7 +31,8 @@ export function agendaFor(
   const items: AgendaItem[] = [];
   for (const habit of listHabits(templates)) {
     const stored = getObservation(observations, habit.id, date, sha256Hex);
-    const scheduled = date >= habit.startDate && isScheduledOn(habit.schedule, date, timeZone);
+    const scheduled =
+      date >= habit.startDate && isScheduledUnder(habit.scheduleHistory, date, timeZone);
     if (!scheduled && !stored) continue;
     const observation: Observation = stored ?? {
       id: observationId(habit.id, date, sha256Hex),

@@ -1,26 +1,29 @@
 /**
  * The `observations` document: check-ins, bucketed by month.
  *
- * Each month bucket holds two maps, so that a scheduler on one device can
- * never hide what the user did on another:
- * - `entries[id]`: what the user wrote (done, skipped, a value, a note, or
- *   undone back to pending). Only user actions write here.
- * - `due[id]`: the scheduler's record that the check-in was due. Written only
- *   when neither map has the id, never updated.
- * Reading merges them: an entry wins; a due row alone reads as pending. Had
- * both lived in one map, a device materialising "pending" concurrently with
- * another device's "done" would create two values for one key, and Automerge
- * could pick "pending".
+ * `entries[id]` holds what the user wrote (done, skipped, a value, a note, or
+ * undone back to pending); only user actions write there. `status`, `value`
+ * and `note` each carry a clock (lww.ts), so the later of two concurrent edits
+ * of one field wins on every device, and edits of different fields both
+ * survive, also when two devices created the same check-in (same id) apart.
  *
- * An entry that exists is updated field by field, so a note added on one
- * device and a status set on another both survive. Two devices creating the
- * same entry at once is a true conflict: Automerge keeps one, the same on
- * every device.
+ * Whether a day counts at all is decided by the habit's schedule history
+ * (rules.ts), never by a row: a scheduled day without an entry is pending
+ * today and missed later. The `due` map holds rows an earlier version's
+ * scheduler wrote ("due, pending"); they are never read, so they cannot
+ * change how a day is judged, and nothing writes them any more.
+ *
+ * Reading resolves every field through Automerge (one call per field), so
+ * results are cached per stored object: Automerge keeps an unchanged object's
+ * identity from one document version to the next, so after an edit only the
+ * edited check-in and the grouping of its month are read again.
  */
+import { clockAt, type ClockSource } from './clock';
 import { monthOf, monthsBetween, type LocalDate, type MonthKey } from './dates';
 import { str } from './documents';
-import { assertFiniteNonNegative, differs, imm } from './fields';
+import { assertFiniteNonNegative, imm } from './fields';
 import { observationId } from './ids';
+import { StoredRecord, isDraft, mergedKeys, writeFields, type FieldPatch } from './lww';
 import type {
   CheckInStatus,
   Observation,
@@ -28,7 +31,6 @@ import type {
   ObservationsDoc,
   Sha256Hex,
   StoredCheckIn,
-  StoredDue,
 } from './types';
 
 export interface CheckInInput {
@@ -41,7 +43,12 @@ export interface CheckInInput {
   note?: string | null;
   /** ms since the epoch. */
   now: number;
+  /** The device's clock (clock.ts); defaults to clocks at `now`. */
+  clock?: ClockSource;
 }
+
+/** The fields of a check-in a user edits, each with a clock. */
+export const CHECK_IN_FIELDS = ['status', 'value', 'note'] as const;
 
 const STATUSES: readonly string[] = ['done', 'skipped', 'pending'];
 
@@ -59,38 +66,34 @@ export function checkIn(d: ObservationsDoc, input: CheckInInput, sha256Hex: Sha2
   if (typeof input.value === 'number') assertFiniteNonNegative('value', input.value);
   const id = observationId(input.templateId, input.date, sha256Hex);
   const bucket = bucketFor(d, input.date);
-  const entry = bucket.entries[id];
-  if (!entry) {
-    const created: StoredCheckIn = {
+  const exists = id in bucket.entries;
+  const patch: Record<string, string | number | null> = { status: input.status };
+  if (input.value !== undefined && (input.value !== null || exists)) patch['value'] = input.value;
+  if (input.note !== undefined) {
+    const note = input.note ?? '';
+    if (note !== '' || exists) patch['note'] = note;
+  }
+  const written = writeFields(
+    d,
+    bucket.entries as unknown as Record<string, unknown>,
+    id,
+    patch as FieldPatch,
+    input.clock ?? clockAt(input.now),
+    () => ({
       templateId: imm(input.templateId),
       date: imm(input.date),
-      status: imm(input.status),
       updatedAt: input.now,
-    };
-    if (typeof input.value === 'number') created.value = input.value;
-    if (typeof input.note === 'string' && input.note !== '') created.note = imm(input.note);
-    bucket.entries[id] = created;
-    return id;
-  }
-  if (differs(entry.status, input.status)) entry.status = imm(input.status);
-  if (input.value === null) {
-    if ('value' in entry) delete entry.value;
-  } else if (input.value !== undefined && entry.value !== input.value) {
-    entry.value = input.value;
-  }
-  if (input.note === null || input.note === '') {
-    if ('note' in entry) delete entry.note;
-  } else if (input.note !== undefined && differs(entry.note, input.note)) {
-    entry.note = imm(input.note);
-  }
-  entry.updatedAt = input.now;
+    }),
+  );
+  const entry = bucket.entries[id];
+  if (exists && entry && written.length > 0) entry.updatedAt = input.now;
   return id;
 }
 
 /** Back to pending, value cleared, note kept. */
 export function undoCheckIn(
   d: ObservationsDoc,
-  input: { templateId: string; date: LocalDate; now: number },
+  input: { templateId: string; date: LocalDate; now: number; clock?: ClockSource },
   sha256Hex: Sha256Hex,
 ): string {
   return checkIn(d, { ...input, status: 'pending', value: null }, sha256Hex);
@@ -116,30 +119,70 @@ export function deleteObservationsOf(d: ObservationsDoc, templateId: string): nu
   return n;
 }
 
-function fromEntry(id: string, e: StoredCheckIn): Observation {
-  const status = str(e.status);
+// ---- reading ------------------------------------------------------------
+
+function readEntry(id: string, stored: StoredCheckIn, record: StoredRecord): Observation {
+  const status = record.value('status');
+  const value = record.value('value');
+  const note = record.value('note');
   const o: Observation = {
     id,
-    templateId: str(e.templateId),
-    date: str(e.date),
+    templateId: str(stored.templateId),
+    date: str(stored.date),
     status: status === 'done' || status === 'skipped' ? status : 'pending',
-    updatedAt: e.updatedAt,
+    updatedAt: typeof stored.updatedAt === 'number' ? stored.updatedAt : 0,
   };
-  if (typeof e.value === 'number') o.value = e.value;
-  if (e.note !== undefined) o.note = str(e.note);
+  if (typeof value === 'number') o.value = value;
+  if (typeof note === 'string' && note !== '') o.note = note;
   return o;
 }
 
-function fromDue(id: string, e: StoredDue): Observation {
-  return { id, templateId: str(e.templateId), date: str(e.date), status: 'pending', updatedAt: 0 };
+const entryCache = new WeakMap<object, Observation>();
+
+/** The check-in at `entries[id]`, read through its clocks (cached when it can be). */
+function resolve(
+  root: ObservationsDoc,
+  entries: Record<string, StoredCheckIn>,
+  id: string,
+): Observation | undefined {
+  const stored = entries[id];
+  if (stored === undefined) return undefined;
+  const cacheable = !isDraft(stored);
+  const hit = cacheable && !mergedKeys(root, entries).has(id) ? entryCache.get(stored) : undefined;
+  if (hit !== undefined) return hit;
+  const record = StoredRecord.at(root, entries, id);
+  if (record === undefined) return undefined;
+  const o = readEntry(id, stored, record);
+  // A check-in two devices created apart is read afresh each time: its other
+  // object is not under the shown one, so the shown one's identity says nothing.
+  if (cacheable && !record.merged) entryCache.set(stored, o);
+  return o;
 }
 
-/** The merged rows of one month bucket. */
-export function readMonth(bucket: ObservationMonth): Observation[] {
+/** Per month: which entries belong to which habit (cheap, plain reads). */
+const groupCache = new WeakMap<object, ReadonlyMap<string, readonly string[]>>();
+
+function groupsOf(entries: Record<string, StoredCheckIn>): ReadonlyMap<string, readonly string[]> {
+  const cacheable = !isDraft(entries);
+  const hit = cacheable ? groupCache.get(entries) : undefined;
+  if (hit !== undefined) return hit;
+  const groups = new Map<string, string[]>();
+  for (const [id, e] of Object.entries(entries)) {
+    const habit = str(e.templateId);
+    let ids = groups.get(habit);
+    if (!ids) groups.set(habit, (ids = []));
+    ids.push(id);
+  }
+  if (cacheable) groupCache.set(entries, groups);
+  return groups;
+}
+
+/** The check-ins of one month bucket. */
+function readMonth(root: ObservationsDoc, bucket: ObservationMonth): Observation[] {
   const out: Observation[] = [];
-  for (const [id, e] of Object.entries(bucket.entries)) out.push(fromEntry(id, e));
-  for (const [id, e] of Object.entries(bucket.due)) {
-    if (!(id in bucket.entries)) out.push(fromDue(id, e));
+  for (const id of Object.keys(bucket.entries)) {
+    const o = resolve(root, bucket.entries, id);
+    if (o !== undefined) out.push(o);
   }
   return out;
 }
@@ -158,7 +201,7 @@ export function observationsBetween(
   for (const m of monthsBetween(from, to)) {
     const bucket = doc.months[m];
     if (!bucket) continue;
-    for (const o of readMonth(bucket)) if (o.date >= from && o.date <= to) out.push(o);
+    for (const o of readMonth(doc, bucket)) if (o.date >= from && o.date <= to) out.push(o);
   }
   return out.sort(byDateThenTemplate);
 }
@@ -172,7 +215,7 @@ export function allObservations(doc: ObservationsDoc): Observation[] {
   const out: Observation[] = [];
   for (const m of Object.keys(doc.months).sort()) {
     const bucket = doc.months[m];
-    if (bucket) out.push(...readMonth(bucket));
+    if (bucket) out.push(...readMonth(doc, bucket));
   }
   return out.sort(byDateThenTemplate);
 }
@@ -183,39 +226,62 @@ export function getObservation(
   date: LocalDate,
   sha256Hex: Sha256Hex,
 ): Observation | undefined {
-  const id = observationId(templateId, date, sha256Hex);
   const bucket = doc.months[monthOf(date)];
   if (!bucket) return undefined;
-  const entry = bucket.entries[id];
-  if (entry) return fromEntry(id, entry);
-  const due = bucket.due[id];
-  return due ? fromDue(id, due) : undefined;
+  return resolve(doc, bucket.entries, observationId(templateId, date, sha256Hex));
 }
 
-/** True when either map of the bucket has `id` (the scheduler's "already there" test). */
-export function hasObservation(doc: ObservationsDoc, id: string, date: LocalDate): boolean {
+/** The stored record of a check-in (for conflict notices, lww.ts). */
+export function checkInRecord(
+  doc: ObservationsDoc,
+  templateId: string,
+  date: LocalDate,
+  sha256Hex: Sha256Hex,
+): StoredRecord | undefined {
   const bucket = doc.months[monthOf(date)];
-  return bucket !== undefined && (id in bucket.entries || id in bucket.due);
+  if (!bucket) return undefined;
+  return StoredRecord.at(doc, bucket.entries, observationId(templateId, date, sha256Hex));
 }
 
 /** habit id → date → check-in: the input of the summaries. */
-export type ObservationIndex = ReadonlyMap<string, ReadonlyMap<LocalDate, Observation>>;
+export interface ObservationIndex {
+  get(habitId: string): ReadonlyMap<LocalDate, Observation> | undefined;
+}
 
 /**
- * Indexes every check-in by habit and day. It reads the whole document, so
- * compute it once per document version (e.g. React's useMemo on the document
- * object: every change makes a new one).
+ * Check-ins by habit and day. A habit's rows are read the first time it is
+ * asked for, so a view of one habit reads only that habit's check-ins.
  */
 export function indexObservations(doc: ObservationsDoc): ObservationIndex {
-  const index = new Map<string, Map<LocalDate, Observation>>();
+  const byHabit = new Map<string, ReadonlyMap<LocalDate, Observation> | undefined>();
+  const months = Object.keys(doc.months).sort();
+  return {
+    get(habitId) {
+      if (byHabit.has(habitId)) return byHabit.get(habitId);
+      let rows: Map<LocalDate, Observation> | undefined;
+      for (const m of months) {
+        const bucket = doc.months[m];
+        if (!bucket) continue;
+        for (const id of groupsOf(bucket.entries).get(habitId) ?? []) {
+          const o = resolve(doc, bucket.entries, id);
+          if (o === undefined) continue;
+          rows ??= new Map();
+          rows.set(o.date, o);
+        }
+      }
+      byHabit.set(habitId, rows);
+      return rows;
+    },
+  };
+}
+
+/** The ids of every habit that has a check-in (cheap: no field is resolved). */
+export function habitsWithCheckIns(doc: ObservationsDoc): string[] {
+  const ids = new Set<string>();
   for (const bucket of Object.values(doc.months)) {
-    for (const o of readMonth(bucket)) {
-      let byDay = index.get(o.templateId);
-      if (!byDay) index.set(o.templateId, (byDay = new Map()));
-      byDay.set(o.date, o);
-    }
+    for (const id of groupsOf(bucket.entries).keys()) ids.add(id);
   }
-  return index;
+  return [...ids].sort();
 }
 
 /** The months a set of dated items touches: what to pass to ensureObservationMonths. */

@@ -26,6 +26,9 @@
  *   of buckets. Mutators never create a bucket themselves: a missing bucket is
  *   a bug in the caller and throws.
  *
+ * - The profile's `devices` map (device labels) is added the same way, by one
+ *   change of the fixed actor `DEVICES_ACTOR` (`devicesChange`).
+ *
  * Because `ensure*Months` adds a change that is not the last local change,
  * persist `Automerge.getChanges(before, after)` after an edit, not only
  * `getLastLocalChange`.
@@ -42,6 +45,7 @@ import {
   type DocTypes,
   type ObservationsDoc,
   type OneOffsDoc,
+  type ProfileDoc,
 } from './types';
 
 export const GENESIS_ACTOR = '00000000000000000000000000000000';
@@ -149,6 +153,38 @@ export function yearChange(name: 'observations' | 'oneOffs', year: number): Uint
     yearChangeCache.set(cacheKey, change);
   }
   return change;
+}
+
+/** The fixed actor that creates the profile's `devices` map. */
+export const DEVICES_ACTOR = 'ca1edd00000000000000000000000000';
+
+let devicesChangeBytes: Uint8Array | undefined;
+
+/**
+ * The deterministic change that adds the empty `devices` map to the profile
+ * (device labels, profile.ts). Like a year change it depends on genesis only,
+ * so devices that add it apart share one map.
+ */
+export function devicesChange(): Uint8Array {
+  if (devicesChangeBytes === undefined) {
+    const change = A.getLastLocalChange(
+      A.change(A.clone(genesis('profile'), { actor: DEVICES_ACTOR }), { time: 0 }, (d) => {
+        d.devices = {};
+      }),
+    );
+    if (!change) throw new Error('devices change is empty');
+    devicesChangeBytes = change;
+  }
+  return devicesChangeBytes;
+}
+
+/** Returns `doc` with the `devices` map present. */
+export function ensureDeviceLabels(doc: A.Doc<ProfileDoc>): A.Doc<ProfileDoc> {
+  if (doc.devices !== undefined) return doc;
+  const [next] = A.applyChanges(doc, [devicesChange()]);
+  if (next.devices === undefined)
+    throw new Error("profile: document does not start from Cairn's genesis");
+  return next;
 }
 
 function ensureYears<T extends ObservationsDoc | OneOffsDoc>(

@@ -5,17 +5,22 @@
  *     "format": "cairn-export", "version": 1, "exportedAt": "<ISO-8601>",
  *     "profile":    { name, timezone, createdAt },
  *     "categories": [ { id, name, colour, order } ],
- *     "habits":     [ { id, name, categoryId|null, schedule, kind, notes, archived,
- *                       createdAt, startDate, order } ],     kind: {type:'yesno'} |
- *                                                            {type:'count'|'duration', target}
+ *     "habits":     [ { id, name, categoryId|null, schedule, scheduleHistory?, kind, notes,
+ *                       archived, createdAt, startDate, order } ],
+ *                                      kind: {type:'yesno'} | {type:'count'|'duration', target}
+ *                                      scheduleHistory: [ { from: YYYY-MM-DD, rule } ], oldest
+ *                                        first; rule: { kind: 'cron', cron } or a kind a later
+ *                                        version adds, { kind, ...its fields } (kept as is)
  *     "checkIns":   [ { id, templateId, date, status, value?, note?, updatedAt } ],
  *     "oneOffs":    [ { id, title, date, done, note, createdAt, updatedAt } ]
  *   }
  *
- * Times are ms since the epoch, days are YYYY-MM-DD. A check-in with status
- * "pending" and updatedAt 0 is one the scheduler materialised. Check-in ids
- * are recomputed on import from (templateId, date), so a hand-edited file
- * cannot create two rows for one day.
+ * Times are ms since the epoch, days are YYYY-MM-DD. `schedule` is the cron
+ * set last; files from before schedule history have only it. A check-in with
+ * status "pending" and updatedAt 0 (written by earlier versions' schedulers)
+ * carries nothing and is not imported. Check-in ids are recomputed on import
+ * from (templateId, date), so a hand-edited file cannot create two rows for
+ * one day.
  *
  * Versioning: `version` changes only for an incompatible shape; a reader
  * refuses versions it does not know. Unknown keys are ignored.
@@ -58,11 +63,33 @@ export const ExportHabitKind = v.variant('type', [
   v.object({ type: v.literal('duration'), target: Target }),
 ]);
 
+const Cron = v.pipe(v.string(), v.check(isValidCron, 'not a valid 5-field cron'));
+const RuleField = v.union([Text(1_000), v.pipe(v.number(), v.finite()), v.boolean(), v.null()]);
+
+/** A rule of a schedule history: a cron, or a kind from a later version, kept as it is. */
+export const ExportRule = v.union([
+  v.object({ kind: v.literal('cron'), cron: Cron }),
+  v.pipe(
+    v.record(v.pipe(v.string(), v.maxLength(64)), RuleField),
+    v.check((r) => Object.keys(r).length <= 32, 'too many fields'),
+    v.check(
+      (r) => typeof r['kind'] === 'string' && r['kind'] !== 'cron' && r['kind'] !== '',
+      'unknown rule',
+    ),
+  ),
+]);
+export type ExportRule = v.InferOutput<typeof ExportRule>;
+
+export const ExportScheduleEntry = v.object({ from: Day, rule: ExportRule });
+
 export const ExportHabit = v.object({
   id: Id,
   name: Text(500),
   categoryId: v.nullable(Id),
-  schedule: v.pipe(v.string(), v.check(isValidCron, 'not a valid 5-field cron')),
+  schedule: Cron,
+  scheduleHistory: v.optional(
+    v.pipe(v.array(ExportScheduleEntry), v.minLength(1), v.maxLength(10_000)),
+  ),
   kind: ExportHabitKind,
   notes: Text(10_000),
   archived: v.boolean(),

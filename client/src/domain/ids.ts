@@ -4,7 +4,7 @@
  *   observation_id = hex(SHA-256(template_id ‖ "|" ‖ YYYY-MM-DD))[0..32]
  *
  * i.e. the first 32 lowercase hex digits (16 bytes) of the hash of the UTF-8
- * string `${templateId}|${date}`. Two devices that materialise or check in the
+ * string `${templateId}|${date}`. Two devices that check in the
  * same habit on the same day write the same key and merge to one row. The
  * domain has no crypto, so the caller passes the hash function.
  *

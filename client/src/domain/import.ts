@@ -1,23 +1,35 @@
 /**
  * Importing an export (format.ts) into an install, new or in use. Import
- * merges: a row whose id exists is updated in place, field by field, so
- * importing the same file twice, or a backup into the install it came from,
- * duplicates nothing. Check-ins and one-offs carry `updatedAt`; for them the
- * newer edit wins (a tie goes to the file), so restoring an old backup does not
- * undo newer check-ins. Habits, categories and the profile take the file's
- * values.
+ * merges: a row whose id exists is updated in place, field by field (each
+ * field written gets a clock, lww.ts, so the import counts as an edit made
+ * now), and importing the same file twice, or a backup into the install it
+ * came from, duplicates nothing. Check-ins and one-offs carry `updatedAt`; for
+ * them the newer edit wins (a tie goes to the file), so restoring an old
+ * backup does not undo newer check-ins. Habits, categories and the profile
+ * take the file's values.
+ *
+ * Schedules never rewrite the past by surprise: a file with a schedule
+ * history sets the rule of each day it lists; a file from before schedule
+ * history knows only the rule set last, so a habit that exists gets that rule
+ * from `today` on (if it differs), and a new habit has had it since its start.
+ *
+ * Check-ins of a habit that is neither in the file nor in the install are not
+ * imported (`unknownHabitCheckIns` counts them, for the preview to say so).
  */
 import * as A from '@automerge/automerge';
-import { addCategory, updateCategory } from './categories';
+import { addCategory, restoreCategory, updateCategory } from './categories';
+import { clockAt, type ClockSource } from './clock';
 import { bucketFor, monthsOf } from './checkins';
-import { monthOf, type MonthKey } from './dates';
+import { monthOf, type LocalDate, type MonthKey } from './dates';
 import { ensureObservationMonths, ensureOneOffMonths } from './documents';
-import { differs, imm } from './fields';
-import type { ExportData } from './format';
-import { addHabit, updateHabit } from './habits';
+import { imm } from './fields';
+import type { ExportData, ExportRule } from './format';
+import { addHabit, mergeScheduleHistory, setSchedule, updateHabit } from './habits';
 import { observationId } from './ids';
+import { writeFields, type FieldPatch } from './lww';
 import { addOneOff, getOneOff, updateOneOff } from './oneoffs';
 import { updateProfile } from './profile';
+import { cronRule, type ScheduleEntry, type ScheduleRule } from './rules';
 import type {
   CategoriesDoc,
   ObservationsDoc,
@@ -27,35 +39,67 @@ import type {
   TemplatesDoc,
 } from './types';
 
-export function importProfile(d: ProfileDoc, data: ExportData): void {
+export interface ImportOptions {
+  /** The device's clock (clock.ts); defaults to clocks from the epoch on. */
+  clock?: ClockSource;
+  /** The user's day: a changed schedule from a file without history applies from it. */
+  today?: LocalDate;
+}
+
+const clockOf = (o: ImportOptions): ClockSource => o.clock ?? clockAt(0);
+const todayOf = (data: ExportData, o: ImportOptions): LocalDate =>
+  o.today ?? data.exportedAt.slice(0, 10);
+
+export function importProfile(d: ProfileDoc, data: ExportData, options: ImportOptions = {}): void {
   const p = data.profile;
-  if (p.name.trim() !== '') updateProfile(d, { name: p.name, timezone: p.timezone });
+  if (p.name.trim() !== '') {
+    updateProfile(d, { name: p.name, timezone: p.timezone }, clockOf(options));
+  }
   if (d.createdAt === 0 && p.createdAt > 0) d.createdAt = p.createdAt;
 }
 
-export function importCategories(d: CategoriesDoc, data: ExportData): void {
+export function importCategories(
+  d: CategoriesDoc,
+  data: ExportData,
+  options: ImportOptions = {},
+): void {
+  const clock = clockOf(options);
   for (const c of data.categories) {
     const fields = { name: c.name, colour: c.colour, order: c.order };
-    if (!updateCategory(d, c.id, fields)) addCategory(d, { id: c.id, ...fields });
+    if (updateCategory(d, c.id, fields, clock)) restoreCategory(d, c.id, clock);
+    else addCategory(d, { id: c.id, ...fields }, clock);
   }
 }
 
-export function importHabits(d: TemplatesDoc, data: ExportData): void {
+function importedRule(rule: ExportRule): ScheduleRule {
+  if (rule.kind === 'cron' && typeof rule.cron === 'string') return cronRule(rule.cron);
+  const fields: Record<string, string | number | boolean | null> = { ...rule };
+  return { kind: 'unknown', type: String(rule.kind), fields };
+}
+
+export function importHabits(d: TemplatesDoc, data: ExportData, options: ImportOptions = {}): void {
+  const clock = clockOf(options);
   for (const h of data.habits) {
     const fields = {
       name: h.name,
       categoryId: h.categoryId,
-      schedule: h.schedule,
       kind: h.kind,
       notes: h.notes,
       order: h.order,
       startDate: h.startDate,
       archived: h.archived,
     };
-    if (!updateHabit(d, h.id, fields)) {
-      addHabit(d, { ...fields, id: h.id, now: h.createdAt });
-      updateHabit(d, h.id, { archived: h.archived });
+    const history: ScheduleEntry[] | undefined = h.scheduleHistory?.map((e) => ({
+      from: e.from,
+      rule: importedRule(e.rule),
+    }));
+    const existed = updateHabit(d, h.id, fields, { clock });
+    if (!existed) {
+      addHabit(d, { ...fields, schedule: h.schedule, id: h.id, now: h.createdAt, clock });
+      updateHabit(d, h.id, { archived: h.archived }, { clock });
     }
+    if (history !== undefined) mergeScheduleHistory(d, h.id, history, clock);
+    else if (existed) setSchedule(d, h.id, cronRule(h.schedule), todayOf(data, options), clock);
   }
 }
 
@@ -64,52 +108,75 @@ export function importMonths(data: ExportData): { observations: MonthKey[]; oneO
   return { observations: monthsOf(data.checkIns), oneOffs: monthsOf(data.oneOffs) };
 }
 
-export function importCheckIns(d: ObservationsDoc, data: ExportData, sha256Hex: Sha256Hex): void {
+/** The ids of the habits in the file and in `templates`. */
+export function knownHabits(templates: TemplatesDoc, data: ExportData): Set<string> {
+  return new Set([...Object.keys(templates.habits), ...data.habits.map((h) => h.id)]);
+}
+
+/** How many check-ins of the file belong to no habit of the file or of `templates`. */
+export function unknownHabitCheckIns(templates: TemplatesDoc, data: ExportData): number {
+  const known = knownHabits(templates, data);
+  return data.checkIns.filter((c) => !known.has(c.templateId)).length;
+}
+
+/** Writes the file's check-ins of the habits in `known` (see the header). */
+export function importCheckIns(
+  d: ObservationsDoc,
+  data: ExportData,
+  sha256Hex: Sha256Hex,
+  known: ReadonlySet<string>,
+  options: ImportOptions = {},
+): void {
+  const clock = clockOf(options);
   for (const c of data.checkIns) {
+    if (!known.has(c.templateId)) continue;
+    // A row an earlier version's scheduler wrote: it says nothing (checkins.ts).
+    if (c.status === 'pending' && c.updatedAt === 0) continue;
     const id = observationId(c.templateId, c.date, sha256Hex);
     const bucket = bucketFor(d, c.date);
-    if (c.status === 'pending' && c.updatedAt === 0) {
-      if (!(id in bucket.entries) && !(id in bucket.due)) {
-        bucket.due[id] = { templateId: imm(c.templateId), date: imm(c.date) };
-      }
-      continue;
-    }
     const entry = bucket.entries[id];
-    if (!entry) {
-      bucket.entries[id] = {
-        templateId: imm(c.templateId),
-        date: imm(c.date),
-        status: imm(c.status),
-        updatedAt: c.updatedAt,
-        ...(c.value === undefined ? {} : { value: c.value }),
-        ...(c.note === undefined || c.note === '' ? {} : { note: imm(c.note) }),
-      };
-      continue;
+    if (entry && entry.updatedAt > c.updatedAt) continue;
+    const patch: FieldPatch = {
+      status: c.status,
+      ...(c.value === undefined ? (entry ? { value: null } : {}) : { value: c.value }),
+      ...(c.note === undefined || c.note === '' ? (entry ? { note: '' } : {}) : { note: c.note }),
+    };
+    const written = writeFields(
+      d,
+      bucket.entries as unknown as Record<string, unknown>,
+      id,
+      patch,
+      clock,
+      () => ({ templateId: imm(c.templateId), date: imm(c.date), updatedAt: c.updatedAt }),
+    );
+    const row = bucket.entries[id];
+    if (entry && row && (written.length > 0 || row.updatedAt !== c.updatedAt)) {
+      row.updatedAt = c.updatedAt;
     }
-    if (entry.updatedAt > c.updatedAt) continue;
-    if (differs(entry.status, c.status)) entry.status = imm(c.status);
-    if (c.value === undefined) {
-      if ('value' in entry) delete entry.value;
-    } else if (entry.value !== c.value) entry.value = c.value;
-    if (c.note === undefined || c.note === '') {
-      if ('note' in entry) delete entry.note;
-    } else if (differs(entry.note, c.note)) entry.note = imm(c.note);
-    if (entry.updatedAt !== c.updatedAt) entry.updatedAt = c.updatedAt;
   }
 }
 
-export function importOneOffs(d: OneOffsDoc, data: ExportData): void {
+export function importOneOffs(d: OneOffsDoc, data: ExportData, options: ImportOptions = {}): void {
+  const clock = clockOf(options);
   for (const o of data.oneOffs) {
     const existing = getOneOff(d, o.id);
     if (!existing) {
-      addOneOff(d, { id: o.id, title: o.title, date: o.date, note: o.note, now: o.createdAt });
-      updateOneOff(d, o.id, { done: o.done }, o.updatedAt);
+      addOneOff(d, {
+        id: o.id,
+        title: o.title,
+        date: o.date,
+        note: o.note,
+        now: o.createdAt,
+        clock,
+      });
+      updateOneOff(d, o.id, { done: o.done }, o.updatedAt, clock);
     } else if (existing.updatedAt <= o.updatedAt) {
       updateOneOff(
         d,
         o.id,
         { title: o.title, date: o.date, note: o.note, done: o.done },
         o.updatedAt,
+        clock,
       );
     }
   }
@@ -131,8 +198,10 @@ export function applyImport(
   docs: AutomergeDocs,
   data: ExportData,
   sha256Hex: Sha256Hex,
+  options: ImportOptions = {},
 ): AutomergeDocs {
   const months = importMonths(data);
+  const known = knownHabits(docs.templates, data);
   const observations = ensureObservationMonths(docs.observations, months.observations);
   const oneOffs = ensureOneOffMonths(docs.oneOffs, months.oneOffs);
   // One-offs can move between months on import (a newer date in the file).
@@ -141,10 +210,10 @@ export function applyImport(
     data.oneOffs.map((o) => monthOf(o.date)),
   );
   return {
-    profile: A.change(docs.profile, (d) => importProfile(d, data)),
-    categories: A.change(docs.categories, (d) => importCategories(d, data)),
-    templates: A.change(docs.templates, (d) => importHabits(d, data)),
-    observations: A.change(observations, (d) => importCheckIns(d, data, sha256Hex)),
-    oneOffs: A.change(oneOffsReady, (d) => importOneOffs(d, data)),
+    profile: A.change(docs.profile, (d) => importProfile(d, data, options)),
+    categories: A.change(docs.categories, (d) => importCategories(d, data, options)),
+    templates: A.change(docs.templates, (d) => importHabits(d, data, options)),
+    observations: A.change(observations, (d) => importCheckIns(d, data, sha256Hex, known, options)),
+    oneOffs: A.change(oneOffsReady, (d) => importOneOffs(d, data, options)),
   };
 }

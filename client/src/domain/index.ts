@@ -1,7 +1,8 @@
 /**
  * Cairn's domain: pure TypeScript over the five Automerge documents
  * (DESIGN §2). No DOM, crypto, storage, network, clock or randomness: the
- * caller passes ids, `now` (ms), today's date and a SHA-256 function.
+ * caller passes ids, `now` (ms), today's date, a clock source (clock.ts) and
+ * a SHA-256 function.
  *
  * How the app uses it:
  *
@@ -46,7 +47,10 @@ export type { DomainError, DomainErrorCode, Result } from './result';
 export * from './types';
 
 export {
+  DEVICES_ACTOR,
   GENESIS_ACTOR,
+  devicesChange,
+  ensureDeviceLabels,
   ensureObservationMonths,
   ensureOneOffMonths,
   genesis,
@@ -59,15 +63,24 @@ export {
 
 export { OBSERVATION_ID_HEX_LENGTH, observationId, observationIdInput } from './ids';
 
-export { effectiveTimeZone, isOnboarded, onboard, readProfile, updateProfile } from './profile';
+export {
+  deviceLabel,
+  effectiveTimeZone,
+  isOnboarded,
+  onboard,
+  readProfile,
+  setDeviceLabel,
+  updateProfile,
+} from './profile';
 export type { ProfilePatch } from './profile';
 
 export {
   addCategory,
   deleteCategory,
   getCategory,
+  isCategoryDeleted,
   listCategories,
-  readCategory,
+  restoreCategory,
   updateCategory,
 } from './categories';
 export type { CategoryInput, CategoryPatch } from './categories';
@@ -78,18 +91,22 @@ export {
   clearCategory,
   deleteHabit,
   getHabit,
+  habitRecord,
   listHabits,
-  readHabit,
+  mergeScheduleHistory,
+  setSchedule,
   updateHabit,
 } from './habits';
-export type { HabitInput, HabitPatch } from './habits';
+export type { EditContext, HabitInput, HabitPatch } from './habits';
 
 export {
+  CHECK_IN_FIELDS,
   allObservations,
   checkIn,
+  checkInRecord,
   deleteObservationsOf,
   getObservation,
-  hasObservation,
+  habitsWithCheckIns,
   indexObservations,
   monthsOf,
   observationsBetween,
@@ -110,9 +127,21 @@ export {
 } from './oneoffs';
 export type { OneOffInput, OneOffPatch } from './oneoffs';
 
-export { isScheduledOn, isValidCron, scheduledDays, validateCron } from './schedule';
+export {
+  dayFieldsOf,
+  isScheduledOn,
+  isValidCron,
+  nextScheduledDays,
+  scheduledDays,
+  validateCron,
+  validateDayFields,
+} from './schedule';
+export { cronRule, isScheduledUnder, latestRule, ruleOn, sameRule, scheduledDaysIn } from './rules';
+export type { ScheduleEntry, ScheduleRule } from './rules';
 export {
   DAILY_CRON,
+  LAST_DAY_CRON,
+  UNIT_WORDS,
   WEEKDAYS_CRON,
   WEEKDAY_LONG,
   WEEKDAY_SHORT,
@@ -122,11 +151,14 @@ export {
   listPhrase,
   ordinal,
   pickToCron,
+  unitOf,
 } from './picker';
-export type { SchedulePick, Weekday } from './picker';
+export type { SchedulePick, ScheduleUnit, Weekday } from './picker';
 
-export { MATERIALISE_WINDOW_DAYS, dueCheckIns, materialise, runScheduler } from './scheduler';
-export type { DueCheckIn } from './scheduler';
+export { HybridClock, UNKNOWN_NODE, clockAt, formatHlc, isNode, maxHlc, parseHlc } from './clock';
+export type { ClockSource, Hlc, ParsedHlc } from './clock';
+export { StoredRecord, beats, clockKey, compareOps, writeFields } from './lww';
+export type { Cell, FieldPatch, Scalar } from './lww';
 
 export { agendaFor } from './agenda';
 export type { AgendaItem } from './agenda';
@@ -135,14 +167,23 @@ export {
   completionRates,
   dayOutcome,
   habitDays,
+  habitUnit,
   heatmap,
   isComplete,
   progress,
+  streakSeries,
   streaks,
 } from './summaries';
-export type { DayOutcome, HabitDay, HeatCell, PeriodStats, Streaks } from './summaries';
+export type {
+  DayOutcome,
+  HabitDay,
+  HeatCell,
+  PeriodStats,
+  StreakPoint,
+  Streaks,
+} from './summaries';
 
-export { EXPORT_FORMAT, EXPORT_VERSION, ExportData, parseImportJson } from './format';
+export { EXPORT_FORMAT, EXPORT_VERSION, ExportData, ExportRule, parseImportJson } from './format';
 export { exportCsv, exportJson, toCsv } from './export';
 export type { CsvFile, Docs } from './export';
 export {
@@ -153,7 +194,9 @@ export {
   importMonths,
   importOneOffs,
   importProfile,
+  knownHabits,
+  unknownHabitCheckIns,
 } from './import';
-export type { AutomergeDocs } from './import';
+export type { AutomergeDocs, ImportOptions } from './import';
 
 export { applyChangesBatch } from './sync';

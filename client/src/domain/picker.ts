@@ -7,6 +7,10 @@
  * as `30 7 * * 1-5` still shows as "Weekdays". "Every N days" is not offered:
  * cron cannot say it without drifting at month ends.
  *
+ * Month ends: a day of the month the month does not have is skipped (the
+ * 31st is due in seven months of the year, the 30th skips February), and the
+ * sentence says so; "the last day of the month" (`L`) is due every month.
+ *
  * Parsing for `cronToPick` and `describeSchedule` is croner's (its
  * `CronPattern`), not a hand-written parser; this module only reads the sets
  * croner produces.
@@ -22,7 +26,8 @@ export type SchedulePick =
   | { type: 'daily' }
   | { type: 'weekdays' }
   | { type: 'days'; days: Weekday[] }
-  | { type: 'monthDay'; day: number };
+  /** A day of the month, or its last day. */
+  | { type: 'monthDay'; day: number | 'last' };
 
 /** Monday-first order, for pickers and sentences. */
 export const WEEK_ORDER: readonly Weekday[] = [1, 2, 3, 4, 5, 6, 0];
@@ -53,6 +58,7 @@ const MONTH_SHORT = [
 
 export const DAILY_CRON = '0 0 * * *';
 export const WEEKDAYS_CRON = '0 0 * * 1-5';
+export const LAST_DAY_CRON = '0 0 L * *';
 
 export function pickToCron(pick: SchedulePick): Result<string> {
   switch (pick.type) {
@@ -71,6 +77,7 @@ export function pickToCron(pick: SchedulePick): Result<string> {
       return ok(`0 0 * * ${days.join(',')}`);
     }
     case 'monthDay':
+      if (pick.day === 'last') return ok(LAST_DAY_CRON);
       if (!Number.isInteger(pick.day) || pick.day < 1 || pick.day > 31) {
         return fail('bad-cron', 'a day of the month is 1 to 31');
       }
@@ -83,6 +90,8 @@ interface Parsed {
   fixedTime: boolean;
   anyDom: boolean;
   anyDow: boolean;
+  /** `L` in the day of the month. */
+  lastDay: boolean;
   special: boolean;
   dom: number[]; // 1..31
   months: number[]; // 1..12
@@ -99,9 +108,11 @@ function parse(cron: string): Parsed | undefined {
     fixedTime: on(p.minute, 0).length === 1 && on(p.hour, 0).length === 1,
     anyDom: p.starDOM,
     anyDow: p.starDOW,
-    // Last day, nearest weekday, nth weekday: beyond what the picker or the sentences say.
+    lastDay: p.lastDayOfMonth,
+    // Nearest weekday, nth weekday, the last day beside other days: beyond
+    // what the picker or the sentences say.
     special:
-      p.lastDayOfMonth ||
+      (p.lastDayOfMonth && on(p.day, 1).length > 0) ||
       p.lastWeekday ||
       p.nearestWeekdays.some(Boolean) ||
       p.dayOfWeek.some((v) => v !== 0 && v !== 63),
@@ -115,6 +126,7 @@ function parse(cron: string): Parsed | undefined {
 export function cronToPick(cron: string): SchedulePick | undefined {
   const p = parse(cron);
   if (!p || !p.fixedTime || p.special || p.months.length !== 12) return undefined;
+  if (p.lastDay) return p.anyDow ? { type: 'monthDay', day: 'last' } : undefined;
   if (p.anyDom && p.anyDow) return { type: 'daily' };
   if (p.anyDom) {
     if (p.dows.length === 7) return { type: 'daily' };
@@ -165,7 +177,58 @@ export function describeSchedule(cron: string): string {
     const days = p.anyDow ? 'Every day' : weekdayPhrase(p.dows);
     return everyMonth ? days : `${days} in ${monthList}`;
   }
+  if (p.lastDay) {
+    return everyMonth ? 'On the last day of each month' : `On the last day of ${monthList}`;
+  }
   if (p.dom.length > 6) return custom;
   const days = `On the ${listPhrase(p.dom.map(ordinal))}`;
-  return everyMonth ? `${days} of each month` : `${days} of ${monthList}`;
+  if (!everyMonth) return `${days} of ${monthList}`;
+  const only = p.dom.length === 1 ? (p.dom[0] ?? 0) : 0;
+  const skipped =
+    only === 31
+      ? ' (months without a 31st are skipped)'
+      : only === 30
+        ? ' (February is skipped)'
+        : only === 29
+          ? ' (February is skipped except in leap years)'
+          : '';
+  return `${days} of each month${skipped}`;
+}
+
+/** What one occurrence of a schedule is called: streaks and rates count these. */
+export type ScheduleUnit = 'day' | 'weekday' | 'session' | 'week' | 'month' | 'year';
+
+export const UNIT_WORDS: Readonly<Record<ScheduleUnit, { one: string; many: string }>> = {
+  day: { one: 'day', many: 'days' },
+  weekday: { one: 'weekday', many: 'weekdays' },
+  session: { one: 'session', many: 'sessions' },
+  week: { one: 'week', many: 'weeks' },
+  month: { one: 'month', many: 'months' },
+  year: { one: 'year', many: 'years' },
+};
+
+/**
+ * The unit of a schedule: every day → days; Monday to Friday → weekdays; one
+ * day a week → weeks; one day a month (or its last day) → months; one day a
+ * year → years; anything else (Mon/Wed/Fri, a custom cron) → sessions.
+ */
+export function unitOf(cron: string): ScheduleUnit {
+  const p = parse(cron);
+  if (!p || p.special) return 'session';
+  const everyMonth = p.months.length === 12;
+  if (p.lastDay) {
+    if (!p.anyDow) return 'session';
+    return everyMonth ? 'month' : p.months.length === 1 ? 'year' : 'session';
+  }
+  if (p.anyDom) {
+    if (!everyMonth) return 'session';
+    if (p.anyDow || p.dows.length === 7) return 'day';
+    if ([...p.dows].sort().join(',') === '1,2,3,4,5') return 'weekday';
+    return p.dows.length === 1 ? 'week' : 'session';
+  }
+  if (p.anyDow && p.dom.length === 1) {
+    if (everyMonth) return 'month';
+    if (p.months.length === 1) return 'year';
+  }
+  return 'session';
 }

@@ -3,10 +3,12 @@
  * ObservationIndex (checkins.ts) and today's date.
  *
  * Which days count for a habit: from its start date (or its earliest
- * check-in, if older, e.g. after an import) up to today, the days its current
- * schedule fires, plus days that have a row the schedule no longer fires on
- * but that mattered then: a materialised due row, or a done/skipped check-in.
- * A check-in the user undid on a day that is not scheduled does not count.
+ * check-in, if older, e.g. after an import) up to today, the days the rule in
+ * force on each day fires (its schedule history, rules.ts), plus days the rule
+ * did not ask for that the user checked in anyway (done, skipped, or a value
+ * that reaches the target). Rows left by older versions' schedulers, pending
+ * rows and check-ins the user undid never make a day count, so nothing but the
+ * schedule a day had decides whether it was due.
  *
  * Outcome of a counted day:
  * - complete: status done; for count and duration habits the value must
@@ -16,13 +18,15 @@
  * - open: today, not complete yet — it neither breaks nor extends anything;
  * - missed: any other day up to today (no row, pending, or below target).
  *
- * Streaks count complete days in a row. Skipped days neither break nor
- * extend a streak. Completion rate is complete / (complete + missed):
- * skipped and open days are left out of both.
+ * Streaks count complete occurrences in a row, in the schedule's own unit
+ * (picker.ts `unitOf`: days, weekdays, sessions, weeks, months, years).
+ * Skipped days neither break nor extend a streak. Completion rate is
+ * complete / (complete + missed): skipped and open days are left out of both.
  */
 import { addDays, daysBetween, isoWeek, type LocalDate } from './dates';
 import type { ObservationIndex } from './checkins';
-import { scheduledDays } from './schedule';
+import { unitOf, type ScheduleUnit } from './picker';
+import { latestRule, scheduledDaysIn } from './rules';
 import type { Habit, Observation } from './types';
 
 export type DayOutcome = 'complete' | 'skipped' | 'missed' | 'open';
@@ -56,8 +60,9 @@ export interface HabitDay {
   observation?: Observation;
 }
 
-function countsWithoutSchedule(o: Observation): boolean {
-  return o.status !== 'pending' || o.updatedAt === 0;
+/** A check-in on a day its rule did not ask for counts when the user did something that day. */
+function countsWithoutSchedule(habit: Habit, o: Observation): boolean {
+  return o.status !== 'pending' || isComplete(habit, o);
 }
 
 /** The counted days of `habit` from `from` to `min(to, today)`, ascending, with outcomes. */
@@ -75,9 +80,9 @@ export function habitDays(
   if (from > start) start = from;
   const end = to < today ? to : today;
   if (end < start) return [];
-  const days = new Set(scheduledDays(habit.schedule, start, end, timeZone));
+  const days = new Set(scheduledDaysIn(habit.scheduleHistory, start, end, timeZone));
   for (const [date, o] of rows ?? []) {
-    if (date >= start && date <= end && countsWithoutSchedule(o)) days.add(date);
+    if (date >= start && date <= end && countsWithoutSchedule(habit, o)) days.add(date);
   }
   return [...days].sort().map((date) => {
     const observation = rows?.get(date);
@@ -87,10 +92,18 @@ export function habitDays(
   });
 }
 
+/** The unit the habit's streaks count in: that of the rule set last. */
+export function habitUnit(habit: Habit): ScheduleUnit {
+  const rule = latestRule(habit.scheduleHistory);
+  return rule?.kind === 'cron' ? unitOf(rule.cron) : 'session';
+}
+
 export interface Streaks {
-  /** Complete days in a row ending today (or yesterday, while today is open). */
+  /** Complete occurrences in a row ending today (or at the last one, while today is open). */
   current: number;
   best: number;
+  /** What one occurrence is: the unit of both numbers. */
+  unit: ScheduleUnit;
 }
 
 export function streaks(
@@ -105,7 +118,42 @@ export function streaks(
     if (day.outcome === 'complete') best = Math.max(best, ++run);
     else if (day.outcome === 'missed') run = 0;
   }
-  return { current: run, best };
+  return { current: run, best, unit: habitUnit(habit) };
+}
+
+export interface StreakPoint {
+  date: LocalDate;
+  /** The run of complete occurrences as of that day. */
+  length: number;
+}
+
+/**
+ * The streak as of each counted day from `from` to today, for a chart: first,
+ * when `from` is after the habit's start, the run as it stood then (counted
+ * from the whole history, so a chart that starts mid-streak does not start at
+ * 0), then one point per counted day. The last point's length is the current
+ * streak.
+ */
+export function streakSeries(
+  habit: Habit,
+  index: ObservationIndex,
+  from: LocalDate,
+  today: LocalDate,
+  timeZone: string,
+): StreakPoint[] {
+  let run = 0;
+  const points: StreakPoint[] = [];
+  for (const day of habitDays(habit, index, '0001-01-01', today, today, timeZone)) {
+    // A chart that starts after the habit did begins with the run as it stood then.
+    if (day.date >= from && points.length === 0 && from > habit.startDate) {
+      points.push({ date: from, length: run });
+    }
+    if (day.outcome === 'complete') run += 1;
+    else if (day.outcome === 'missed') run = 0;
+    if (day.date >= from) points.push({ date: day.date, length: run });
+  }
+  if (points.length === 0) points.push({ date: from, length: run });
+  return points;
 }
 
 export interface PeriodStats {

@@ -10,18 +10,24 @@
  *   plain, frozen-free JS values, safe to keep in React state.
  *
  * Document layout, version 1 (`schema: 1` and `doc: <name>` at each root):
- *   profile       { schema, name, timezone, createdAt }
+ *   profile       { schema, name, timezone, createdAt, devices?: { [node]: label } }
  *   categories    { schema, categories: { [id]: StoredCategory } }
  *   templates     { schema, habits: { [id]: StoredHabit } }
  *   observations  { schema, months: { 'YYYY-MM': { entries: { [obsId]: StoredCheckIn },
  *                                                  due: { [obsId]: StoredDue } } } }
  *   oneOffs       { schema, months: { 'YYYY-MM': { [id]: StoredOneOff } } }
  *
+ * Every field a user edits has a sibling `<field>Clock` holding the hybrid
+ * logical clock of its last edit (clock.ts, lww.ts); values written before
+ * clocks existed have none. Readers ignore keys they do not know, so versions
+ * without clocks read these documents as before.
+ *
  * Month buckets keep every map small (DESIGN §2 "Shape them for speed"); how
  * they are created without conflicts is explained in documents.ts.
  */
 import type { ImmutableString } from '@automerge/automerge';
 import type { LocalDate, MonthKey } from './dates';
+import type { ScheduleEntry } from './rules';
 
 export type DocName = 'profile' | 'categories' | 'templates' | 'observations' | 'oneOffs';
 export const DOC_NAMES: readonly DocName[] = [
@@ -63,8 +69,14 @@ export interface Habit {
   id: string;
   name: string;
   categoryId: string | null;
-  /** 5-field cron, evaluated per day in the user's time zone (schedule.ts). */
+  /**
+   * The latest rule's 5-field cron, evaluated per day in the user's time zone
+   * (schedule.ts): what the picker shows. '' when the latest rule is of a kind
+   * this version cannot read.
+   */
   schedule: string;
+  /** Every rule the habit has had, oldest first, each in force from its day (rules.ts). */
+  scheduleHistory: ScheduleEntry[];
   kind: HabitKind;
   notes: string;
   archived: boolean;
@@ -86,7 +98,7 @@ export interface Observation {
   /** count, or minutes for a duration habit. */
   value?: number;
   note?: string;
-  /** ms since the epoch of the last user edit; 0 for a row only materialised as due. */
+  /** ms since the epoch of the last user edit. */
   updatedAt: number;
 }
 
@@ -104,20 +116,27 @@ export interface OneOff {
 
 type S = ImmutableString;
 
-export interface ProfileDoc {
+/** `<field>Clock`: the clock of the field's last edit (lww.ts). */
+type Clocks = { [clock: `${string}Clock`]: S | undefined };
+
+export interface ProfileDoc extends Clocks {
   /** The document's name (DocName), fixed at genesis. */
   doc: S;
   schema: number;
   name: S;
   timezone: S;
   createdAt: number;
+  /** Clock node → the label of that device ("Phone"), for "changed on Phone" (documents.ts). */
+  devices?: Record<string, S>;
 }
 
-export interface StoredCategory {
+export interface StoredCategory extends Clocks {
   id: S;
   name: S;
   colour: S;
   order: number;
+  /** Deleted (its habits keep pointing at it, so undo gives them their colour back). */
+  deleted?: boolean;
 }
 
 export interface CategoriesDoc {
@@ -127,11 +146,24 @@ export interface CategoriesDoc {
   categories: Record<string, StoredCategory>;
 }
 
-export interface StoredHabit {
+/** One rule of a schedule history, written whole: `kind` says which fields follow. */
+export interface StoredScheduleEntry {
+  kind: S;
+  /** For kind 'cron'. */
+  cron?: S;
+  clock: S;
+  /** Fields of kinds this version does not know, kept as stored. */
+  [field: string]: S | number | boolean | null | undefined;
+}
+
+export interface StoredHabit extends Clocks {
   id: S;
   name: S;
   categoryId: S | null;
+  /** The latest cron rule, for versions before schedule history (habits.ts). */
   schedule: S;
+  /** Day the rule took effect → rule (rules.ts); absent on habits written before it. */
+  schedules?: Record<LocalDate, StoredScheduleEntry>;
   /** 'yesno' | 'count' | 'duration'; flat rather than a nested map: one object fewer per habit. */
   kind: S;
   /** count target, or minutes; 0 for yes/no. */
@@ -151,16 +183,22 @@ export interface TemplatesDoc {
 }
 
 /** A check-in the user wrote (done, skipped, a value, a note, or undone back to pending). */
-export interface StoredCheckIn {
+export interface StoredCheckIn extends Clocks {
   templateId: S;
   date: S;
   status: S;
-  value?: number;
+  /** null: cleared. */
+  value?: number | null;
+  /** '': cleared. */
   note?: S;
   updatedAt: number;
 }
 
-/** A check-in the scheduler materialised as due; never overwritten by anything. */
+/**
+ * A check-in an earlier version's scheduler materialised as due. Never read:
+ * a scheduled day without an entry is pending (today) or missed, and a day
+ * is scheduled by the habit's schedule history, not by these rows.
+ */
 export interface StoredDue {
   templateId: S;
   date: S;
@@ -178,7 +216,7 @@ export interface ObservationsDoc {
   months: Record<MonthKey, ObservationMonth>;
 }
 
-export interface StoredOneOff {
+export interface StoredOneOff extends Clocks {
   id: S;
   title: S;
   date: S;

@@ -1,16 +1,23 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Outcome } from '../../app/types';
 
+/** A button in the message, such as "Undo". */
+export interface MessageAction {
+  label: string;
+  run: () => void;
+}
+
 interface Message {
   text: string;
   tone: 'info' | 'error';
   seq: number;
+  action?: MessageAction;
 }
 
 interface Announcer {
-  say(text: string, tone?: 'info' | 'error'): void;
-  /** Announces a failed outcome; says `success` (if given) otherwise. */
-  report(outcome: Outcome, success?: string): boolean;
+  say(text: string, tone?: 'info' | 'error', action?: MessageAction): void;
+  /** Announces a failed outcome; says `success` (if given, with its action) otherwise. */
+  report(outcome: Outcome, success?: string, action?: MessageAction): boolean;
 }
 
 const AnnouncerContext = createContext<Announcer>({ say: () => undefined, report: (o) => o.ok });
@@ -18,13 +25,21 @@ const AnnouncerContext = createContext<Announcer>({ say: () => undefined, report
 /** One polite live region for the results of user actions ("Saved", or what went wrong). */
 export function AnnouncerProvider(props: { children: ReactNode }) {
   const [message, setMessage] = useState<Message | null>(null);
-  const say = useCallback((text: string, tone: 'info' | 'error' = 'info') => {
-    setMessage((m) => ({ text, tone, seq: (m?.seq ?? 0) + 1 }));
-  }, []);
+  const say = useCallback(
+    (text: string, tone: 'info' | 'error' = 'info', action?: MessageAction) => {
+      setMessage((m) => ({
+        text,
+        tone,
+        seq: (m?.seq ?? 0) + 1,
+        ...(action === undefined ? {} : { action }),
+      }));
+    },
+    [],
+  );
   const report = useCallback(
-    (outcome: Outcome, success?: string) => {
+    (outcome: Outcome, success?: string, action?: MessageAction) => {
       if (!outcome.ok) say(outcome.message, 'error');
-      else if (success !== undefined) say(success);
+      else if (success !== undefined) say(success, 'info', action);
       return outcome.ok;
     },
     [say],
@@ -35,8 +50,26 @@ export function AnnouncerProvider(props: { children: ReactNode }) {
       {props.children}
       <div className="announcer" aria-live="polite" role="status">
         {message !== null && (
-          <p key={message.seq} className={`toast toast-${message.tone}`}>
+          <p
+            key={message.seq}
+            className={`toast toast-${message.tone}${message.action ? ' toast-action' : ''}`}
+          >
             {message.text}
+            {message.action !== undefined && (
+              <button
+                type="button"
+                // Right after the action it undoes: keyboard users land on it.
+                autoFocus
+                className="toast-undo"
+                onClick={() => {
+                  const run = message.action?.run;
+                  setMessage(null);
+                  run?.();
+                }}
+              >
+                {message.action.label}
+              </button>
+            )}
             <button type="button" className="link" onClick={() => setMessage(null)}>
               <span className="visually-hidden">Dismiss message</span>
               <span aria-hidden="true">×</span>

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useModel } from '../../app/context';
 import type { CategoryView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
+import { plural } from '../common/format';
 
 const palette = ['#2f7d6d', '#3f6fb5', '#b5643f', '#8a5cb5', '#c4a13a', '#b5405f', '#5f7f3f'];
 
@@ -64,11 +65,47 @@ function CategoryForm(props: {
   );
 }
 
-export function CategoryManager() {
+function DeleteCategory(props: { category: CategoryView; onDone: () => void }) {
   const model = useModel();
   const { report } = useAnnouncer();
+  const { category } = props;
+  const count = model.habits().filter((h) => h.categoryId === category.id).length;
+  async function remove() {
+    const r = await model.deleteCategory(category.id);
+    props.onDone();
+    report(r, `Deleted category ${category.name}`, {
+      label: 'Undo',
+      run: () =>
+        void model
+          .restoreCategory(category.id)
+          .then((again) => report(again, `Restored category ${category.name}`)),
+    });
+  }
+  return (
+    <div className="confirm" role="group" aria-label={`Delete category ${category.name}?`}>
+      <p>
+        Delete “{category.name}”?{' '}
+        {count === 0
+          ? 'No habit is in it.'
+          : `${plural(count, 'habit')} in it will show no category and no colour. Undo brings them back.`}
+      </p>
+      <div className="row">
+        <button type="button" className="danger small" onClick={() => void remove()}>
+          Delete
+        </button>
+        <button type="button" className="small" autoFocus onClick={props.onDone}>
+          Keep it
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function CategoryManager() {
+  const model = useModel();
   const categories = model.categories();
   const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<string | null>(null);
   const next = {
     name: '',
     color: palette[categories.length % palette.length] ?? '#2f7d6d',
@@ -95,29 +132,31 @@ export function CategoryManager() {
               <CategoryForm initial={c} onDone={() => setEditing(null)} />
             </li>
           ) : (
-            <li key={c.id} className="category">
-              <span className="swatch" style={{ background: c.color }} aria-hidden="true" />
-              <span className="grow">{c.name}</span>
-              <button
-                type="button"
-                className="link small"
-                aria-label={`Edit category ${c.name}`}
-                onClick={() => setEditing(c.id)}
-              >
-                Edit
-              </button>
-              <button
-                type="button"
-                className="link small"
-                aria-label={`Delete category ${c.name}`}
-                onClick={() =>
-                  void model
-                    .deleteCategory(c.id)
-                    .then((r) => report(r, `Deleted category ${c.name}`))
-                }
-              >
-                Delete
-              </button>
+            <li key={c.id} className="category-item">
+              <div className="category">
+                <span className="swatch" style={{ background: c.color }} aria-hidden="true" />
+                <span className="grow">{c.name}</span>
+                <button
+                  type="button"
+                  className="link small"
+                  aria-label={`Edit category ${c.name}`}
+                  onClick={() => setEditing(c.id)}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="link small"
+                  aria-label={`Delete category ${c.name}`}
+                  aria-expanded={deleting === c.id}
+                  onClick={() => setDeleting(c.id)}
+                >
+                  Delete
+                </button>
+              </div>
+              {deleting === c.id && (
+                <DeleteCategory category={c} onDone={() => setDeleting(null)} />
+              )}
             </li>
           ),
         )}

@@ -21,6 +21,8 @@ export const emptyDraft: HabitDraft = {
 export function HabitForm(props: {
   title: string;
   initial: HabitDraft;
+  /** Editing an existing habit: a new schedule applies from today. */
+  editing?: boolean;
   onSave: (draft: HabitDraft) => Promise<boolean>;
   onCancel: () => void;
 }) {
@@ -28,18 +30,24 @@ export function HabitForm(props: {
   const model = useModel();
   const categories = model.categories();
   const [draft, setDraft] = useState(props.initial);
-  const [pick, setPick] = useState<SchedulePick>(() => model.cronToPick(props.initial.cron));
+  const [initialPick] = useState<SchedulePick>(() => model.cronToPick(props.initial.cron));
+  const [pick, setPick] = useState<SchedulePick>(initialPick);
   const schedule = model.readPick(pick);
   const set = (patch: Partial<HabitDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  // A schedule of a kind only a newer version reads: kept unless another is picked.
+  const keepUnknown = props.initial.cron === '' && pick === initialPick;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!schedule.ok) return;
+    if (!schedule.ok && !keepUnknown) return;
+    // Untouched, the schedule stays exactly as stored (a cron typed elsewhere as
+    // "30 7 * * 1-5" reads as Weekdays, and must not become a new rule on save).
+    const untouched = schedule.cron === model.readPick(initialPick).cron;
     await props.onSave({
       ...draft,
       name: draft.name.trim(),
       notes: draft.notes.trim(),
-      cron: schedule.cron,
+      cron: keepUnknown || untouched ? props.initial.cron : schedule.cron,
     });
   }
 
@@ -112,7 +120,17 @@ export function HabitForm(props: {
           />
         </div>
       )}
-      <SchedulePicker value={pick} onChange={setPick} />
+      <SchedulePicker
+        value={pick}
+        onChange={setPick}
+        {...(props.editing === true
+          ? {
+              note: keepUnknown
+                ? 'This schedule was set by a newer version of Cairn and stays as it is unless you pick another.'
+                : 'A new schedule applies from today; earlier days keep the one they had.',
+            }
+          : {})}
+      />
       <div className="field">
         <label htmlFor={`${id}-notes`}>Notes</label>
         <textarea
@@ -127,7 +145,7 @@ export function HabitForm(props: {
         <button
           type="submit"
           className="primary"
-          disabled={draft.name.trim() === '' || !schedule.ok}
+          disabled={draft.name.trim() === '' || !(schedule.ok || keepUnknown)}
         >
           Save habit
         </button>

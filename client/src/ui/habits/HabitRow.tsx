@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useModel } from '../../app/context';
 import type { HabitView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
+import { ConflictNote } from '../common/ConflictNote';
 
 const kindText = (h: HabitView): string =>
   h.kind === 'yesno'
@@ -34,6 +35,13 @@ export function HabitRow(props: {
           </p>
         </div>
       </div>
+      {habit.conflict !== undefined && (
+        <ConflictNote
+          conflict={habit.conflict}
+          target={{ kind: 'habit', habitId: habit.id }}
+          what={habit.name}
+        />
+      )}
       {confirming ? (
         <div className="confirm" role="group" aria-label={`Delete ${habit.name}?`}>
           <p>Delete “{habit.name}” and all its check-ins? This cannot be undone.</p>

@@ -33,6 +33,7 @@ export function HabitsView() {
         <HabitForm
           title={`Edit ${h.name}`}
           initial={toDraft(editingHabit)}
+          editing
           onCancel={() => setEditing(null)}
           onSave={async (draft) => {
             const ok = report(await model.updateHabit(h.id, draft), `Saved ${draft.name}`);

@@ -1,17 +1,21 @@
 import { useId } from 'react';
 import { useModel } from '../../app/context';
 import type { SchedulePick } from '../../app/types';
+import { shortDay } from '../common/format';
 
 const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 // Cron numbers days Sunday = 0; the picker lists Monday first.
 const cronDay = (i: number): number => (i + 1) % 7;
+
+/** An example kept on one line: “1,15 * *”. */
+const example = (text: string): string => `“${text.replaceAll(' ', '\u00a0')}”`;
 
 const kinds: { kind: SchedulePick['kind']; label: string }[] = [
   { kind: 'daily', label: 'Every day' },
   { kind: 'weekdays', label: 'Weekdays' },
   { kind: 'days', label: 'Specific days' },
   { kind: 'monthly', label: 'Day of the month' },
-  { kind: 'custom', label: 'Custom (cron)' },
+  { kind: 'custom', label: 'Custom' },
 ];
 
 function switchTo(kind: SchedulePick['kind'], from: SchedulePick, cron: string): SchedulePick {
@@ -24,20 +28,26 @@ function switchTo(kind: SchedulePick['kind'], from: SchedulePick, cron: string):
     case 'monthly':
       return { kind, day: from.kind === 'monthly' ? from.day : 1 };
     case 'custom':
-      return { kind, cron };
+      // The day fields of what was picked, to edit from there.
+      return { kind, days: cron === '' ? '* * *' : cron.split(' ').slice(2).join(' ') };
   }
 }
 
-/** Writes a schedule as cron through the domain's picker model; shows it in words. */
+/**
+ * Writes a schedule as cron through the domain's picker model; shows it in words and
+ * the next days it falls on. A custom schedule asks only for the day fields (day of the
+ * month, month, day of the week): a habit is due on a day, not at a time.
+ */
 export function SchedulePicker(props: {
   value: SchedulePick;
   onChange: (p: SchedulePick) => void;
+  /** Shown under the sentence (e.g. that an edit applies from today). */
+  note?: string;
 }) {
   const id = useId();
   const model = useModel();
   const pick = props.value;
   const check = model.readPick(pick);
-  const cron = check.ok ? check.cron : pick.kind === 'custom' ? pick.cron : '';
   return (
     <fieldset className="field schedule">
       <legend>Schedule</legend>
@@ -49,7 +59,7 @@ export function SchedulePicker(props: {
               name={`${id}-kind`}
               value={k.kind}
               checked={pick.kind === k.kind}
-              onChange={() => props.onChange(switchTo(k.kind, pick, cron))}
+              onChange={() => props.onChange(switchTo(k.kind, pick, check.cron))}
             />
             {k.label}
           </label>
@@ -79,44 +89,67 @@ export function SchedulePicker(props: {
         </div>
       )}
       {pick.kind === 'monthly' && (
-        <div className="field">
-          <label htmlFor={`${id}-dom`}>Day of the month</label>
-          <input
-            id={`${id}-dom`}
-            type="number"
-            min={1}
-            max={31}
-            value={pick.day}
-            onChange={(e) =>
-              props.onChange({
-                kind: 'monthly',
-                day: Math.min(31, Math.max(1, Number(e.target.value) || 1)),
-              })
-            }
-          />
+        <div className="month-day">
+          <div className="field">
+            <label htmlFor={`${id}-dom`}>Day (1 to 31)</label>
+            <input
+              id={`${id}-dom`}
+              type="number"
+              min={1}
+              max={31}
+              disabled={pick.day === 'last'}
+              value={pick.day === 'last' ? '' : pick.day}
+              onChange={(e) =>
+                props.onChange({
+                  kind: 'monthly',
+                  day: Math.min(31, Math.max(1, Number(e.target.value) || 1)),
+                })
+              }
+            />
+          </div>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={pick.day === 'last'}
+              onChange={(e) =>
+                props.onChange({ kind: 'monthly', day: e.target.checked ? 'last' : 1 })
+              }
+            />
+            The last day of the month
+          </label>
         </div>
       )}
       {pick.kind === 'custom' && (
         <div className="field">
-          <label htmlFor={`${id}-cron`}>Cron expression (minute hour day month weekday)</label>
+          <label htmlFor={`${id}-cron`}>Days (day of the month, month, day of the week)</label>
           <input
             id={`${id}-cron`}
-            value={pick.cron}
+            value={pick.days}
             spellCheck={false}
             autoCapitalize="off"
+            autoComplete="off"
+            placeholder="* * MON-FRI"
             aria-invalid={!check.ok}
-            aria-describedby={`${id}-sentence`}
-            onChange={(e) => props.onChange({ kind: 'custom', cron: e.target.value })}
+            aria-describedby={`${id}-sentence ${id}-help`}
+            onChange={(e) => props.onChange({ kind: 'custom', days: e.target.value })}
           />
+          <p id={`${id}-help`} className="muted small">
+            Cron’s day fields, “*” for any: {example('1,15 * *')} is the 1st and 15th,{' '}
+            {example('* * MON-FRI')} weekdays, {example('L * *')} the last day of each month.
+          </p>
         </div>
       )}
-      <p
+      <div
         id={`${id}-sentence`}
         className={check.ok ? 'schedule-sentence' : 'schedule-sentence error'}
         aria-live="polite"
       >
-        {check.text}
-      </p>
+        <p>{check.text}</p>
+        {check.ok && check.next.length > 0 && (
+          <p className="schedule-next">Next: {check.next.map(shortDay).join(' · ')}</p>
+        )}
+      </div>
+      {props.note !== undefined && <p className="muted small">{props.note}</p>}
     </fieldset>
   );
 }

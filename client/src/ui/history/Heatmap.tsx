@@ -1,4 +1,4 @@
-import type { DayCell } from '../../app/types';
+import type { DayCell, UnitWords } from '../../app/types';
 import { monthLabel, shortDate } from '../common/format';
 
 const CELL = 11;
@@ -35,7 +35,7 @@ function describe(cell: DayCell): string {
 }
 
 /** A calendar heatmap: one column per week (Monday on top), one square per day. */
-export function Heatmap(props: { cells: DayCell[]; label: string }) {
+export function Heatmap(props: { cells: DayCell[]; label: string; unit: UnitWords }) {
   const first = props.cells[0];
   if (first === undefined) return null;
   const offset = (new Date(`${first.date}T12:00:00Z`).getUTCDay() + 6) % 7;
@@ -58,7 +58,7 @@ export function Heatmap(props: { cells: DayCell[]; label: string }) {
       className="heatmap"
       viewBox={`0 0 ${width} ${height}`}
       role="img"
-      aria-label={`${props.label}: ${done} of ${due} scheduled days done`}
+      aria-label={`${props.label}: ${done} of ${due} ${due === 1 ? props.unit.one : props.unit.many} done`}
     >
       {months.map((m) => (
         <text key={m.x} x={m.x} y={9} className="axis">

@@ -9,7 +9,7 @@ export function HistoryView() {
   const model = useModel();
   const habits = model.habits().filter((h) => !h.archived);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [period, setPeriod] = useState<'week' | 'month'>('week');
+  const [chosenPeriod, setPeriod] = useState<'week' | 'month' | null>(null);
   const habit = habits.find((h) => h.id === chosen) ?? habits[0];
   if (habit === undefined) {
     return (
@@ -24,6 +24,9 @@ export function HistoryView() {
     );
   }
   const stats = model.stats(habit.id);
+  // Months suit a monthly habit; the user's choice wins once made.
+  const period = chosenPeriod ?? stats.period;
+  const unit = stats.unit;
   const rates = period === 'week' ? stats.weekly : stats.monthly;
   const total = rates.reduce((a, p) => ({ done: a.done + p.done, due: a.due + p.due }), {
     done: 0,
@@ -49,27 +52,30 @@ export function HistoryView() {
         <div className="stats-row">
           <p className="stat">
             <strong>{stats.currentStreak}</strong>
-            <span>current</span>
+            <span>{stats.currentStreak === 1 ? unit.one : unit.many} now</span>
           </p>
           <p className="stat">
             <strong>{stats.bestStreak}</strong>
-            <span>best</span>
+            <span>{stats.bestStreak === 1 ? unit.one : unit.many} at best</span>
           </p>
           <p className="stat">
             <strong>{percent(total.done, total.due)}</strong>
-            <span>{period === 'week' ? 'last 12 weeks' : 'last 12 months'}</span>
+            <span>
+              {total.done} of {plural(total.due, unit.one, unit.many)} done,{' '}
+              {period === 'week' ? 'last 12 weeks' : 'last 12 months'}
+            </span>
           </p>
         </div>
-        <StreakChart points={stats.streaks} best={stats.bestStreak} />
+        <StreakChart points={stats.streaks} best={stats.bestStreak} unit={unit} />
         <p className="visually-hidden">
-          Current streak {plural(stats.currentStreak, 'day')}, best{' '}
-          {plural(stats.bestStreak, 'day')}.
+          Current streak {plural(stats.currentStreak, unit.one, unit.many)}, best{' '}
+          {plural(stats.bestStreak, unit.one, unit.many)}.
         </p>
       </section>
       <section className="card" aria-labelledby="heatmap-title">
         <h2 id="heatmap-title">Calendar</h2>
         <div className="scroll-x">
-          <Heatmap cells={stats.heatmap} label={`Calendar of ${habit.name}`} />
+          <Heatmap cells={stats.heatmap} label={`Calendar of ${habit.name}`} unit={unit} />
         </div>
         <HeatmapLegend />
       </section>

@@ -1,12 +1,16 @@
-import type { StreakPoint } from '../../app/types';
+import type { StreakPoint, UnitWords } from '../../app/types';
 import { shortDate } from '../common/format';
 
 const W = 340;
 const H = 120;
 const PAD = { left: 26, right: 6, top: 8, bottom: 18 };
 
-/** The streak's length day by day: an area chart, so runs and breaks read at a glance. */
-export function StreakChart(props: { points: StreakPoint[]; best: number }) {
+/**
+ * The streak's length at each occurrence of the schedule, as an area chart, so runs and
+ * breaks read at a glance. The top line is the best streak (the number beside it) and
+ * the last point is the current one.
+ */
+export function StreakChart(props: { points: StreakPoint[]; best: number; unit: UnitWords }) {
   const pts = props.points;
   const first = pts[0];
   const last = pts[pts.length - 1];
@@ -24,7 +28,7 @@ export function StreakChart(props: { points: StreakPoint[]; best: number }) {
       className="chart"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
-      aria-label={`Streak length from ${shortDate(first.date)} to ${shortDate(last.date)}; longest ${max} days`}
+      aria-label={`Streak in ${props.unit.many} from ${shortDate(first.date)} to ${shortDate(last.date)}: now ${last.length}, best ${max}`}
     >
       <line x1={PAD.left} x2={W - PAD.right} y1={y(max)} y2={y(max)} className="grid" />
       <line x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} className="axis-line" />

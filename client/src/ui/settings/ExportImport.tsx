@@ -4,6 +4,8 @@ import type { ImportPreview } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
 import { download } from './download';
 
+const CSV_FILES = ['cairn-check-ins.csv', 'cairn-habits.csv', 'cairn-one-offs.csv'];
+
 function csvName(name: string, stamp: string): string {
   return name.replace(/\.csv$/, `-${stamp}.csv`);
 }
@@ -50,13 +52,17 @@ export function ExportImport() {
         >
           Export JSON
         </button>
-        {model.exportCsv().map((file) => (
+        {CSV_FILES.map((name) => (
           <button
-            key={file.name}
+            key={name}
             type="button"
-            onClick={() => download(csvName(file.name, stamp), 'text/csv', file.text)}
+            onClick={() => {
+              // Built on demand: the check-ins table reads every day of every habit.
+              const file = model.exportCsv().find((f) => f.name === name);
+              if (file) download(csvName(name, stamp), 'text/csv;charset=utf-8', file.text);
+            }}
           >
-            {csvLabel(file.name)}
+            {csvLabel(name)}
           </button>
         ))}
       </div>
@@ -76,6 +82,11 @@ export function ExportImport() {
       )}
       {preview !== null && (
         <div className="import-preview" role="region" aria-label="Import preview">
+          {preview.warnings.map((w) => (
+            <p key={w} className="import-warning" role="alert">
+              {w}
+            </p>
+          ))}
           <h3>This import will:</h3>
           {preview.summary.length === 0 ? (
             <p>Change nothing: everything in the file is already here.</p>

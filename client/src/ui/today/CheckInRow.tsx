@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useModel } from '../../app/context';
 import type { CheckInUpdate, CheckInView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
+import { ConflictNote } from '../common/ConflictNote';
 import { NoteEditor } from './NoteEditor';
 import { ValueInput } from './ValueInput';
 
@@ -79,6 +80,13 @@ export function CheckInRow(props: { item: CheckInView; color: string | undefined
           Note
         </button>
       </div>
+      {item.conflict !== undefined && (
+        <ConflictNote
+          conflict={item.conflict}
+          target={{ kind: 'checkIn', habitId: item.habit.id, date: item.date }}
+          what={item.habit.name}
+        />
+      )}
       {editingNote && (
         <NoteEditor
           label={`Note for ${item.habit.name}`}

@@ -96,6 +96,7 @@ describe('habits', () => {
       name: 'Run',
       categoryId: 'cat',
       schedule: '0 0 * * 1,3,5',
+      scheduleHistory: [{ from: '2026-11-01', rule: { kind: 'cron', cron: '0 0 * * 1,3,5' } }],
       kind: { type: 'yesno' },
       notes: '',
       archived: false,

@@ -176,7 +176,12 @@ describe('merging two documents edited apart', () => {
     const b0 = A.clone(a0, { actor: ACTOR_B });
     const a = A.change(a0, (d) => updateHabit(d, 'h2', { name: 'Read pages' }));
     const b = A.change(b0, (d) =>
-      updateHabit(d, 'h2', { schedule: '0 0 * * 1,3,5', kind: { type: 'count', target: 20 } }),
+      updateHabit(
+        d,
+        'h2',
+        { schedule: '0 0 * * 1,3,5', kind: { type: 'count', target: 20 } },
+        { today: '2026-11-02' },
+      ),
     );
     const h = listHabits(A.merge(a, b)).find((x) => x.id === 'h2');
     expect(h).toMatchObject({

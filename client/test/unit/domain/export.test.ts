@@ -15,7 +15,6 @@ import {
   observationsOn,
   onboard,
   parseImportJson,
-  runScheduler,
   toCsv,
   toggleOneOff,
   type ExportData,
@@ -69,26 +68,26 @@ function sampleDocs(actor = ACTOR_A) {
     });
     archiveHabit(d, 'h-old');
   });
-  let observations = runScheduler(
-    initialDocument('observations', actor),
-    templates,
-    '2026-11-02',
-    'Europe/London',
-    sha256Hex,
+  const observations = A.change(
+    ensureObservationMonths(initialDocument('observations', actor), ['2026-11']),
+    (d) => {
+      checkIn(
+        d,
+        { templateId: 'h-run', date: '2026-11-02', status: 'done', note: 'hills, wet', now: NOW },
+        sha256Hex,
+      );
+      checkIn(
+        d,
+        { templateId: 'h-water', date: '2026-11-01', status: 'pending', value: 5, now: NOW },
+        sha256Hex,
+      );
+      checkIn(
+        d,
+        { templateId: 'h-med', date: '2026-11-02', status: 'skipped', now: NOW },
+        sha256Hex,
+      );
+    },
   );
-  observations = A.change(ensureObservationMonths(observations, ['2026-11']), (d) => {
-    checkIn(
-      d,
-      { templateId: 'h-run', date: '2026-11-02', status: 'done', note: 'hills, wet', now: NOW },
-      sha256Hex,
-    );
-    checkIn(
-      d,
-      { templateId: 'h-water', date: '2026-11-01', status: 'pending', value: 5, now: NOW },
-      sha256Hex,
-    );
-    checkIn(d, { templateId: 'h-med', date: '2026-11-02', status: 'skipped', now: NOW }, sha256Hex);
-  });
   let oneOffs = ensureOneOffMonths(initialDocument('oneOffs', actor), ['2026-11', '2026-12']);
   oneOffs = A.change(oneOffs, (d) => {
     addOneOff(d, { id: 'o1', title: 'Call the bank', date: '2026-11-03', now: NOW });
@@ -120,7 +119,10 @@ describe('JSON export and import', () => {
       exportedAt: '2026-11-02T12:00:00.000Z',
     });
     expect(exported.habits).toHaveLength(4);
-    expect(exported.checkIns.length).toBeGreaterThan(5);
+    expect(exported.checkIns).toHaveLength(3);
+    expect(exported.habits[0]?.scheduleHistory).toEqual([
+      { from: '2026-10-26', rule: { kind: 'cron', cron: '0 0 * * 1,3,5' } },
+    ]);
     const parsed = parseImportJson(JSON.stringify(exported, null, 2));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -211,18 +213,27 @@ describe('CSV export', () => {
     ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak"," pad"\r\n\'=1+1,-3\r\n,true\r\n');
   });
 
-  it('writes check-ins, habits and one-offs as three files', () => {
-    const files = exportCsv(sampleDocs());
+  it('writes check-ins, habits and one-offs as three files, each with a BOM', () => {
+    const files = exportCsv(sampleDocs(), '2026-11-02');
     expect(files.map((f) => f.name)).toEqual([
       'cairn-check-ins.csv',
       'cairn-habits.csv',
       'cairn-one-offs.csv',
     ]);
-    const [checkIns, habits, oneOffs] = files.map((f) => f.text.split('\r\n'));
-    expect(checkIns?.[0]).toBe('date,habit,category,status,value,note');
-    expect(checkIns).toContain('2026-11-02,Run,"Health, body",done,,"hills, wet"');
-    expect(checkIns).toContain('2026-11-01,"Water ""8 glasses""","Health, body",pending,5,');
-    expect(checkIns).toContain("2026-11-02,'=Meditate,,skipped,,");
+    for (const f of files) expect(f.text.startsWith('\uFEFF')).toBe(true);
+    const [checkIns, habits, oneOffs] = files.map((f) => f.text.slice(1).split('\r\n'));
+    expect(checkIns?.[0]).toBe('date,habit,category,outcome,value,target,unit,note');
+    // One row per scheduled day, with what happened: missed days included.
+    expect(checkIns).toContain('2026-10-28,Run,"Health, body",missed,,,,');
+    expect(checkIns).toContain('2026-11-01,"Water ""8 glasses""","Health, body",partly,5,8,times,');
+    expect(checkIns).toContain("2026-11-01,'=Meditate,,missed,,15,minutes,");
+    // The archived monthly habit: every 1st from its start, none of them done.
+    expect(checkIns?.filter((l) => l.includes(',Old,'))).toHaveLength(11);
+    expect(checkIns?.filter((l) => l.startsWith('2026-11-02'))).toEqual([
+      '2026-11-02,Run,"Health, body",done,,,,"hills, wet"',
+      '2026-11-02,"Water ""8 glasses""","Health, body",open,,8,times,',
+      "2026-11-02,'=Meditate,,skipped,,15,minutes,",
+    ]);
     expect(habits?.[0]).toBe(
       'id,name,category,schedule,schedule_description,kind,target,archived,start_date,notes',
     );

@@ -4,6 +4,7 @@ import {
   describeSchedule,
   ordinal,
   pickToCron,
+  unitOf,
   type SchedulePick,
 } from '../../../src/domain';
 
@@ -15,6 +16,7 @@ describe('pickToCron / cronToPick', () => {
     [{ type: 'days', days: [0, 6] }, '0 0 * * 0,6'],
     [{ type: 'monthDay', day: 1 }, '0 0 1 * *'],
     [{ type: 'monthDay', day: 31 }, '0 0 31 * *'],
+    [{ type: 'monthDay', day: 'last' }, '0 0 L * *'],
   ])('%j ↔ %s', (pick, cron) => {
     expect(pickToCron(pick)).toEqual({ ok: true, value: cron });
     const back = cronToPick(cron);
@@ -59,7 +61,7 @@ describe('pickToCron / cronToPick', () => {
       '0 0 1 1 *',
       '0 0 * 1-6 1',
       '*/5 * * * *',
-      '0 0 L * *',
+      '0 0 1,L * *',
       '0 0 * * 5#2',
       '0 0 1 * 1',
       'nonsense',
@@ -86,7 +88,14 @@ describe('describeSchedule', () => {
     ['0 0 1 1,7 *', 'On the 1st of Jan and Jul'],
     ['0 0 * 12 *', 'Every day in Dec'],
     ['0 0 * 6-8 6,0', 'Weekends in Jun, Jul and Aug'],
-    ['0 0 L * *', 'Custom schedule (0 0 L * *)'],
+    // The last day of the month is a picker setting now (issue 13).
+    ['0 0 L * *', 'On the last day of each month'],
+    ['0 0 L 2 *', 'On the last day of Feb'],
+    ['0 0 1,L * *', 'Custom schedule (0 0 1,L * *)'],
+    ['0 0 31 * *', 'On the 31st of each month (months without a 31st are skipped)'],
+    ['0 0 30 * *', 'On the 30th of each month (February is skipped)'],
+    ['0 0 29 * *', 'On the 29th of each month (February is skipped except in leap years)'],
+    ['0 0 31 1,7 *', 'On the 31st of Jan and Jul'],
     ['0 0 1 * 1', 'Custom schedule (0 0 1 * 1)'],
     ['0 0 * * 5#2', 'Custom schedule (0 0 * * 5#2)'],
     ['bad', 'Invalid schedule'],
@@ -108,5 +117,25 @@ describe('describeSchedule', () => {
       '23rd',
       '31st',
     ]);
+  });
+});
+
+describe('unitOf', () => {
+  it.each([
+    ['0 0 * * *', 'day'],
+    ['0 0 * * 0-6', 'day'],
+    ['0 0 * * 1-5', 'weekday'],
+    ['0 0 * * 1,3,5', 'session'],
+    ['0 0 * * 0', 'week'],
+    ['0 0 1 * *', 'month'],
+    ['0 0 31 * *', 'month'],
+    ['0 0 L * *', 'month'],
+    ['0 0 25 12 *', 'year'],
+    ['0 0 1,15 * *', 'session'],
+    ['0 0 * 6-8 *', 'session'],
+    ['0 0 * * 5#2', 'session'],
+    ['nonsense', 'session'],
+  ])('%s counts in %s', (cron, unit) => {
+    expect(unitOf(cron)).toBe(unit);
   });
 });

@@ -17,7 +17,10 @@ import { NOW, observationsFor, sha256Hex, templatesWith } from './helpers';
 type Row = [date: string, status: CheckInStatus, value?: number];
 
 function setup(
-  habit: Omit<Habit, 'createdAt' | 'archived' | 'notes' | 'order' | 'categoryId'>,
+  habit: Omit<
+    Habit,
+    'createdAt' | 'archived' | 'notes' | 'order' | 'categoryId' | 'scheduleHistory'
+  >,
   rows: Row[],
 ) {
   const t = templatesWith([habit]);
@@ -56,13 +59,25 @@ describe('streaks', () => {
 
   it('skipped days neither break nor extend; today not yet done does not break', () => {
     const { habit, index } = setup(daily, rows);
-    expect(streaks(habit, index, '2026-10-20', 'UTC')).toEqual({ current: 12, best: 12 });
+    expect(streaks(habit, index, '2026-10-20', 'UTC')).toEqual({
+      current: 12,
+      best: 12,
+      unit: 'day',
+    });
   });
 
   it('today done extends; a missed yesterday ends the current streak', () => {
     const { habit, index } = setup(daily, [...rows, ['2026-10-20', 'done']]);
-    expect(streaks(habit, index, '2026-10-20', 'UTC')).toEqual({ current: 13, best: 13 });
-    expect(streaks(habit, index, '2026-10-22', 'UTC')).toEqual({ current: 0, best: 13 });
+    expect(streaks(habit, index, '2026-10-20', 'UTC')).toEqual({
+      current: 13,
+      best: 13,
+      unit: 'day',
+    });
+    expect(streaks(habit, index, '2026-10-22', 'UTC')).toEqual({
+      current: 0,
+      best: 13,
+      unit: 'day',
+    });
   });
 
   it('a pending row (or an undone check-in) on a past scheduled day breaks it', () => {
@@ -71,7 +86,11 @@ describe('streaks', () => {
       ['2026-10-04', 'pending'],
       ['2026-10-05', 'done'],
     ]);
-    expect(streaks(habit, index, '2026-10-05', 'UTC')).toEqual({ current: 1, best: 3 });
+    expect(streaks(habit, index, '2026-10-05', 'UTC')).toEqual({
+      current: 1,
+      best: 3,
+      unit: 'day',
+    });
   });
 
   it('only scheduled days count: Mon/Wed/Fri done is a streak across the gaps', () => {
@@ -82,8 +101,16 @@ describe('streaks', () => {
       ['2026-10-09', 'done'],
       ['2026-10-12', 'done'],
     ]);
-    expect(streaks(habit, index, '2026-10-13', 'UTC')).toEqual({ current: 4, best: 4 });
-    expect(streaks(habit, index, '2026-10-15', 'UTC')).toEqual({ current: 0, best: 4 }); // Wed 14th missed
+    expect(streaks(habit, index, '2026-10-13', 'UTC')).toEqual({
+      current: 4,
+      best: 4,
+      unit: 'session',
+    });
+    expect(streaks(habit, index, '2026-10-15', 'UTC')).toEqual({
+      current: 0,
+      best: 4,
+      unit: 'session',
+    }); // Wed 14th missed
   });
 
   it('an extra check-in on an unscheduled day counts; an undone one does not', () => {
@@ -94,7 +121,11 @@ describe('streaks', () => {
       ['2026-10-07', 'done'],
       ['2026-10-08', 'pending'], // Thursday, undone
     ]);
-    expect(streaks(habit, index, '2026-10-08', 'UTC')).toEqual({ current: 3, best: 3 });
+    expect(streaks(habit, index, '2026-10-08', 'UTC')).toEqual({
+      current: 3,
+      best: 3,
+      unit: 'session',
+    });
   });
 
   it('count and duration habits are done when the value reaches the target', () => {
@@ -106,7 +137,11 @@ describe('streaks', () => {
       ['2026-10-04', 'done', 5], // below target: not complete
       ['2026-10-05', 'done', 8],
     ]);
-    expect(streaks(habit, index, '2026-10-05', 'UTC')).toEqual({ current: 1, best: 3 });
+    expect(streaks(habit, index, '2026-10-05', 'UTC')).toEqual({
+      current: 1,
+      best: 3,
+      unit: 'day',
+    });
     const days = habitDays(habit, index, '2026-10-01', '2026-10-05', '2026-10-05', 'UTC');
     expect(days.map((d) => d.outcome)).toEqual([
       'complete',
@@ -120,12 +155,20 @@ describe('streaks', () => {
       ['2026-10-01', 'done', 29],
       ['2026-10-02', 'done', 30],
     ]);
-    expect(streaks(u.habit, u.index, '2026-10-02', 'UTC')).toEqual({ current: 1, best: 1 });
+    expect(streaks(u.habit, u.index, '2026-10-02', 'UTC')).toEqual({
+      current: 1,
+      best: 1,
+      unit: 'day',
+    });
   });
 
   it('no history: zero', () => {
     const { habit, index } = setup(daily, []);
-    expect(streaks(habit, index, '2026-10-01', 'UTC')).toEqual({ current: 0, best: 0 });
+    expect(streaks(habit, index, '2026-10-01', 'UTC')).toEqual({
+      current: 0,
+      best: 0,
+      unit: 'day',
+    });
   });
 });
 
