@@ -46,6 +46,7 @@ export default defineConfig({
             'client/test/unit/**/*.test.{ts,tsx}',
             'relay/test/unit/**/*.test.ts',
             'test/unit/**/*.test.ts',
+            'test/docs/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 60_000,
