@@ -154,7 +154,14 @@ describe('the floor plan: each rule fires on a violation', () => {
         'client/src/app/probe.ts',
         "import { SyncEngine } from '../sync/engine';\nimport { ok } from '@cairn/shared';",
       ],
-      ['client/src/sync/probe.ts', "import { DocumentStore } from '../storage/document-store';"],
+      [
+        'client/src/sync/probe.ts',
+        "import { DocumentStore } from '../storage/document-store';\nimport { Observable } from '../lib/observable';",
+      ],
+      [
+        'client/src/lib/probe.ts',
+        "import { ok } from '@cairn/shared/result';\nimport { Observable } from './observable';",
+      ],
       [
         'client/src/domain/probe.ts',
         "import { ok } from '@cairn/shared/result';\nimport * as A from '@automerge/automerge';",

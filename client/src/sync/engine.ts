@@ -59,7 +59,8 @@ import type { QueueEntry, SyncProblem, SyncSettings, SyncStore, SyncStoreError }
 import { registerAccount, type DeviceIdentity, type FetchLike } from './register';
 import { SyncSession, type DroppedPush, type SessionEnd } from './session';
 import type { SocketFactory } from './socket';
-import { Observable, refusal, type RefusalReason, type SyncStatus } from './status';
+import { Observable } from '../lib/observable';
+import { refusal, sameStatus, type RefusalReason, type SyncStatus } from './status';
 import { normaliseRelayUrl, webSocketUrl } from './wire';
 
 export type { SyncProblem } from './ports';
@@ -96,7 +97,7 @@ export interface AccountIds {
 const MAX_PROBLEMS = 100;
 
 export class SyncEngine {
-  readonly status = new Observable<SyncStatus>({ kind: 'off' });
+  readonly status = new Observable<SyncStatus>({ kind: 'off' }, sameStatus);
   private readonly timers: Timers;
   private readonly streams: Map<string, string>;
   private settingsValue: SyncSettings | undefined;

@@ -42,5 +42,5 @@ export {
   type SocketHandle,
   type SocketHandlers,
 } from './socket';
-export { Observable, refusal, type RefusalReason, type SyncStatus } from './status';
+export { refusal, sameStatus, type RefusalReason, type SyncStatus } from './status';
 export { accountsUrl, eventIdOf, normaliseRelayUrl, webSocketUrl } from './wire';
