@@ -48,7 +48,7 @@ describe('the floor plan: each rule fires on a violation', () => {
     [
       'the UI imports a feature',
       'client/src/ui/Probe.tsx',
-      "import { Cursors } from '../sync/cursors';",
+      "import { Cursors } from '../sync/replica/cursors';",
     ],
     [
       'a feature imports app/',
@@ -63,7 +63,7 @@ describe('the floor plan: each rule fires on a violation', () => {
     [
       'storage imports a feature',
       'client/src/storage/probe.ts',
-      "import { Cursors } from '../sync/cursors';",
+      "import { Cursors } from '../sync/replica/cursors';",
     ],
     [
       'the domain imports storage',
@@ -74,6 +74,16 @@ describe('the floor plan: each rule fires on a violation', () => {
       'lib/ imports the domain',
       'client/src/lib/probe.ts',
       "import { DOC_NAMES } from '../domain';",
+    ],
+    [
+      'the replica imports a connection',
+      'client/src/sync/replica/probe.ts',
+      "import { COALESCE_MS } from '../session/relay-connection';",
+    ],
+    [
+      'a connection imports the engine',
+      'client/src/sync/session/probe.ts',
+      "import { SyncEngine } from '../engine/engine';",
     ],
     [
       'shared imports client code',
@@ -152,11 +162,15 @@ describe('the floor plan: each rule fires on a violation', () => {
       ],
       [
         'client/src/app/probe.ts',
-        "import { SyncEngine } from '../sync/engine';\nimport { ok } from '@cairn/shared';",
+        "import { SyncEngine } from '../sync/engine/engine';\nimport { ok } from '@cairn/shared';",
       ],
       [
         'client/src/sync/probe.ts',
         "import { DocumentStore } from '../storage/document-store';\nimport { Observable } from '../lib/observable';",
+      ],
+      [
+        'client/src/sync/engine/probe.ts',
+        "import { RelayConnection } from '../session/relay-connection';\nimport { Replica } from '../replica/replica';",
       ],
       [
         'client/src/lib/probe.ts',
@@ -204,7 +218,7 @@ describe('the ratchet: KNOWN_VIOLATIONS', () => {
   it('keeps the rules on for every other file: a new violation there fails', async () => {
     expect(
       await rulesFired(
-        "import { Cursors } from '../sync/cursors';\n",
+        "import { Cursors } from '../sync/replica/cursors';\n",
         'client/src/ui/Probe.tsx',
         shippedLinter,
       ),

@@ -431,8 +431,10 @@ describe('storage faults: compaction while a change waits for its dependency', (
     const sealed: Uint8Array[] = [];
     const { store: otherStore } = await loadStore(otherStorage, {
       actor: 'cd'.repeat(16),
-      onRecord: (e) => {
-        if (e.origin === 'compaction') sealed.push(e.record);
+      sink: {
+        recorded: (e) => {
+          if (e.origin === 'compaction') sealed.push(e.record);
+        },
       },
     });
     expect((await otherStore.applyRemote('notes', A.getAllChanges(other))).ok).toBe(true);

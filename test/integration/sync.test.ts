@@ -195,7 +195,7 @@ describe('sync between harness devices over the real relay', () => {
     })();
     await a.waitFor(
       'some pushes',
-      () => a.engine.cursor(toBase64(a.store.streamId('templates'))) > 5,
+      () => a.replica.cursor(toBase64(a.store.streamId('templates'))) > 5,
     );
     await relay.close();
     // The relay went away with edits still being made and pushed.
@@ -204,7 +204,7 @@ describe('sync between harness devices over the real relay', () => {
     await writes;
     await waitConverged([a, b]);
     expect(names(b)).toHaveLength(40);
-    expect(a.engine.queueLength).toBe(0);
+    expect(a.replica.progress.get().queued).toBe(0);
   });
 
   it('ignores a duplicate delivery: pulling everything again changes nothing', async () => {

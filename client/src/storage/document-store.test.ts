@@ -84,10 +84,10 @@ describe('DocumentStore: write path', () => {
     expect(A.getHeads(again.doc('notes'))).toEqual(A.getHeads(store.doc('notes')));
   });
 
-  it('hands onRecord the exact sealed bytes it wrote to disk', async () => {
+  it('hands its record sink the exact sealed bytes it wrote to disk', async () => {
     const storage = new MemoryLogStorage();
     const events: RecordEvent[] = [];
-    const store = await loaded(storage, { onRecord: (e) => events.push(e) });
+    const store = await loaded(storage, { sink: { recorded: (e) => events.push(e) } });
     await put(store, 'a', 1);
     await put(store, 'b', 2);
     const onDisk = parseFrames(logOf(storage)).records;
@@ -212,7 +212,7 @@ describe('DocumentStore: load and damage', () => {
   it('holds back later changes that depend on a damaged record until it arrives again', async () => {
     const storage = new MemoryLogStorage();
     const sent: RecordEvent[] = [];
-    const store = await loaded(storage, { onRecord: (e) => sent.push(e) });
+    const store = await loaded(storage, { sink: { recorded: (e) => sent.push(e) } });
     for (let i = 0; i < 4; i += 1) await put(store, `k${i}`, i);
     const bytes = logOf(storage);
     const frames = parseFrames(bytes).records;
@@ -252,7 +252,7 @@ describe('DocumentStore: received changes', () => {
     const sent: RecordEvent[] = [];
     const aStorage = new MemoryLogStorage();
     const bStorage = new MemoryLogStorage();
-    const a = await loaded(aStorage, { onRecord: (e) => sent.push(e) });
+    const a = await loaded(aStorage, { sink: { recorded: (e) => sent.push(e) } });
     const b = await loaded(bStorage);
     return { a, b, aStorage, bStorage, sent };
   }
@@ -300,10 +300,10 @@ describe('DocumentStore: received changes', () => {
     const toB: RecordEvent[] = [];
     const toA: RecordEvent[] = [];
     const a = await loaded(new MemoryLogStorage(), {
-      onRecord: (e) => e.origin !== 'remote' && toB.push(e),
+      sink: { recorded: (e) => e.origin !== 'remote' && toB.push(e) },
     });
     const b = await loaded(new MemoryLogStorage(), {
-      onRecord: (e) => e.origin !== 'remote' && toA.push(e),
+      sink: { recorded: (e) => e.origin !== 'remote' && toA.push(e) },
     });
     await put(a, 'fromA', 1);
     await put(b, 'fromB', 2);
@@ -338,7 +338,7 @@ describe('DocumentStore: compaction', () => {
     const events: RecordEvent[] = [];
     const store = await loaded(storage, {
       compaction: { maxRecords: 10 },
-      onRecord: (e) => events.push(e),
+      sink: { recorded: (e) => events.push(e) },
     });
     for (let i = 0; i < 25; i += 1) await put(store, `k${i}`, i);
     await store.idle();
@@ -402,7 +402,7 @@ describe('DocumentStore: compaction', () => {
 
   it('bootstraps a new device from a snapshot record', async () => {
     const events: RecordEvent[] = [];
-    const a = await loaded(new MemoryLogStorage(), { onRecord: (e) => events.push(e) });
+    const a = await loaded(new MemoryLogStorage(), { sink: { recorded: (e) => events.push(e) } });
     for (let i = 0; i < 5; i += 1) await put(a, `k${i}`, i);
     await a.compact('notes');
     const snapshot = events.filter((e) => e.origin === 'compaction').at(-1)!;
@@ -419,10 +419,10 @@ describe('DocumentStore: compaction', () => {
 });
 
 describe('DocumentStore: local changes made outside change()', () => {
-  it('logs them once and hands them to onRecord as local', async () => {
+  it('logs them once and hands them to the record sink as local', async () => {
     const storage = new MemoryLogStorage();
     const events: RecordEvent[] = [];
-    const store = await loaded(storage, { onRecord: (e) => events.push(e) });
+    const store = await loaded(storage, { sink: { recorded: (e) => events.push(e) } });
     const shared = A.change(
       A.clone(initial(), { actor: 'ca1e0000'.repeat(4) }),
       { time: 0 },
@@ -443,7 +443,7 @@ describe('DocumentStore: local changes made outside change()', () => {
 describe('DocumentStore: storage failures on the other paths', () => {
   it('rolls back received changes whose append failed, and takes them again later', async () => {
     const events: RecordEvent[] = [];
-    const a = await loaded(new MemoryLogStorage(), { onRecord: (e) => events.push(e) });
+    const a = await loaded(new MemoryLogStorage(), { sink: { recorded: (e) => events.push(e) } });
     await put(a, 'k', 1);
     const storage = new MemoryLogStorage();
     const b = await loaded(storage);

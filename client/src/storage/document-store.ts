@@ -33,9 +33,10 @@
  * `Automerge.save()` keeps those only in its queue, and a later load that
  * merges this snapshot as older history (`getAllChanges`) would lose them.
  *
- * Every write leaves through `onRecord` with the exact sealed bytes written to
- * disk, for the sync layer to push (origin `local` and `compaction`; `remote`
- * records came from the relay). Operations on one document run one at a time.
+ * Every write leaves through the record sink (set at construction: the sync
+ * layer's outbox, which therefore exists before the store) with the exact
+ * sealed bytes written to disk, for the sync layer to push (origin `local` and
+ * `compaction`; `remote` records came from the relay). Operations on one document run one at a time.
  * No browser API is used here: Node harnesses run it over MemoryLogStorage.
  * Await `ready()` of @cairn/shared before constructing a store (it derives keys).
  */
@@ -71,6 +72,11 @@ export interface RecordEvent<N extends string = string> {
   readonly record: Uint8Array;
   readonly kind: RecordKind;
   readonly origin: RecordOrigin;
+}
+
+/** Where every sealed record the store appends goes, as it is appended. */
+export interface RecordSink<N extends string = string> {
+  recorded(event: RecordEvent<N>): void;
 }
 
 export type DocumentOrigin = 'load' | 'local' | 'remote';
@@ -122,7 +128,8 @@ export interface DocumentStoreOptions<D extends Docs> {
    * Never share one between devices, or between two stores open at once.
    */
   readonly actor?: string;
-  readonly onRecord?: (event: RecordEvent<Name<D>>) => void;
+  /** Receives every sealed record appended (the sync layer's outbox). */
+  readonly sink?: RecordSink<Name<D>>;
   /** Expected failures of background work (compaction); the store keeps going. */
   readonly onBackgroundError?: (error: BackgroundError<Name<D>>) => void;
 }
@@ -363,7 +370,7 @@ export class DocumentStore<D extends Docs> {
   /**
    * Applies changes made on this device outside `change` (deterministic shared
    * changes such as a year's month buckets): like `applyRemote`, but the record
-   * leaves through `onRecord` as `local`, so the sync layer pushes it.
+   * leaves through the sink as `local`, so the sync layer pushes it.
    */
   applyLocal(name: Name<D>, changes: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>> {
     return this.applyChangeList(name, changes, 'local');
@@ -556,7 +563,7 @@ export class DocumentStore<D extends Docs> {
     if (!appended.ok) return appended;
     slot.bytes = appended.value;
     slot.records += 1;
-    this.options.onRecord?.({ doc: name, record, kind, origin });
+    this.options.sink?.recorded({ doc: name, record, kind, origin });
     return ok(undefined);
   }
 
@@ -581,7 +588,7 @@ export class DocumentStore<D extends Docs> {
     slot.bytes = framed.length;
     slot.records = 1;
     slot.unpersisted = [];
-    this.options.onRecord?.({ doc: name, record, kind: 'snapshot', origin: 'compaction' });
+    this.options.sink?.recorded({ doc: name, record, kind: 'snapshot', origin: 'compaction' });
     return ok(true);
   }
 

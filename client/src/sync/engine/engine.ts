@@ -1,89 +1,47 @@
 /**
- * The sync engine: Cairn's client side of the relay protocol (docs/protocol.md
+ * The sync engine: supervises this device's sync with the relay (docs/protocol.md
  * "Relay protocol"). No React, no browser API: sockets, timers, fetch and the
- * persistence port are injected, so Node harness devices run this same code.
+ * stores are injected, so Node harness devices run this same code. It owns no
+ * local sync state and speaks no protocol itself: the replica (replica/) holds
+ * cursors, queue and apply; a RelayConnection (session/) speaks to the relay for
+ * one connection. The engine decides when to connect and what the user sees:
  *
- * Algorithm
- * - Capture. Every sealed record the DocumentStore appends reaches `capture`
- *   (its `onRecord` hook). Records of origin `local` and `compaction` go to the
- *   push queue with their stream id and event id (wire.ts); a compaction
- *   snapshot carries `coversSeq` = the stream's cursor at that moment, which is
- *   safe because the cursor only ever moves after what it covers is applied.
- *   It is pushed once everything queued before it is acknowledged, its cover
- *   moved on through those own events (cursors.ts `cover`): otherwise a
- *   device that compacts while its pushes are in flight would leave a new
- *   device to download every one of them.
- *   Records of origin `remote` came from the relay: their ids are only marked
- *   known, never pushed back.
- * - Queue. Persisted (IndexedDB in the browser), oldest first, deduplicated by
- *   event id, removed only on `ack`. Pushing one record twice is harmless: the
- *   relay is idempotent on (stream, event id).
- * - Scan. On start, and when sync is turned on, every record in the local logs
- *   whose id is not known is queued (as a plain event). This uploads a
- *   device's existing history the first time, and recovers a record whose
- *   enqueue a crash cut off: the log, not the queue, is the source of truth.
- * - Cursors. Per stream, the highest seq applied; persisted after each page.
- *   A new device (cursor 0) bootstraps from the newest snapshot. An event of
- *   this device's own, acknowledged right after the cursor, moves the cursor
- *   too (its content is already here), so a device that writes alone does not
- *   download its own events again.
- * - Receive. Pages and coalesced fan-out are applied one batch per call
- *   (`receiveRecords`: open, unpad, apply; duplicates have no effect) and
- *   appended to the local log. A record that fails authentication (or is
- *   otherwise unreadable) is reported and the cursor still moves past it: it
- *   can never become readable, and stopping there would stall the stream for
- *   good (a hostile relay could then block sync with one bad event); the
- *   report tells the user, and nothing unauthenticated is ever applied.
+ * - Settings. Whether sync is on, the relay, this device's account and device
+ *   ids, whether the registration was acknowledged; saved in the sync store.
+ * - Registration (`POST /v1/accounts`) before the first connection of an
+ *   account's first device.
  * - Reconnect. Backoff 1, 2, 4, 8, 16, 30 s (backoff.ts), reset after a
  *   successful connection; `setNetwork(true)` (the browser's `online`) retries
  *   at once, `setNetwork(false)` disconnects and shows offline.
  * - Refusals (revoked, unknown device, taken account id, wrong version) stop
  *   the engine until sync is turned on again; `quota` only stops pushing.
+ *   While sync is off or refused the replica captures nothing: the startup
+ *   scan queues what was written meanwhile.
+ * - Status, derived from the replica's queue and the connection (status.ts).
  */
-import {
-  err,
-  fromBase64,
-  ok,
-  randomBytes,
-  toBase64,
-  uuidV4,
-  type Result,
-  type WireEvent,
-} from '@cairn/shared';
-import type { ApplyReport, RecordEvent } from '../storage/document-store';
-import type { LogStorage, StorageResult } from '../storage/log-storage';
-import { backoffDelay, systemTimers, type Timers } from './backoff';
-import { Cursors } from './cursors';
-import { Outbox } from './outbox';
-import type { QueueEntry, SyncProblem, SyncSettings, SyncStore, SyncStoreError } from './ports';
-import { registerAccount, type DeviceIdentity, type FetchLike } from './register';
-import { SyncSession, type DroppedPush, type SessionEnd } from './session';
-import type { SocketFactory } from './socket';
-import { Observable } from '../lib/observable';
+import { err, ok, randomBytes, uuidV4, type Result } from '@cairn/shared';
+import { Observable } from '../../lib/observable';
+import type { SettingsStore, SyncSettings, SyncStoreError } from '../ports';
+import type { Replica } from '../replica/replica';
+import { RelayConnection, type SessionEnd } from '../session/relay-connection';
+import { registerAccount, type DeviceIdentity, type FetchLike } from '../session/registration';
+import type { SocketFactory } from '../socket';
+import { systemTimers, type Timers } from '../timers';
+import { normaliseRelayUrl, webSocketUrl } from '../wire';
+import { backoffDelay } from './backoff';
 import { refusal, sameStatus, type RefusalReason, type SyncStatus } from './status';
-import { normaliseRelayUrl, webSocketUrl } from './wire';
-
-export type { SyncProblem } from './ports';
-
-/** The documents, as the sync engine sees them (a DocumentStore fits). */
-export interface SyncDocuments {
-  readonly documentNames: readonly string[];
-  streamId(name: string): Uint8Array;
-  receiveRecords(name: string, records: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>>;
-}
 
 export interface SyncEngineOptions {
-  documents: SyncDocuments;
-  /** The log files, for the startup scan. */
-  logs: Pick<LogStorage, 'read'>;
-  store: SyncStore;
+  /** The local side: cursors, queue, apply (built by openReplica). */
+  replica: Replica;
+  /** Where the settings are kept. */
+  settings: SettingsStore;
   identity: () => Promise<Result<DeviceIdentity, string>>;
   connect: SocketFactory;
   fetch: FetchLike;
   timers?: Timers;
   /** Whether the network is up at start (the browser's navigator.onLine). */
   online?: boolean;
-  onProblem?: (problem: SyncProblem) => void;
 }
 
 /** Account and device ids of a device that joined an existing account. */
@@ -94,68 +52,36 @@ export interface AccountIds {
   registered: boolean;
 }
 
-const MAX_PROBLEMS = 100;
-
 export class SyncEngine {
   readonly status = new Observable<SyncStatus>({ kind: 'off' }, sameStatus);
   private readonly timers: Timers;
-  private readonly streams: Map<string, string>;
+  private readonly replica: Replica;
   private settingsValue: SyncSettings | undefined;
-  private readonly cursors: Cursors;
-  private readonly outbox: Outbox;
-  private queued = 0;
-  private pushDone = 0;
-  private quotaFull = false;
+  /** Pushes settled when the status last read synced: the progress shown starts there. */
+  private pushBase = 0;
   private refused: SyncStatus | undefined;
   private networkUp: boolean;
   private generation = 0;
-  private session: SyncSession | undefined;
+  private connection: RelayConnection | undefined;
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private stopped = false;
-  readonly problems: SyncProblem[] = [];
 
   constructor(private readonly options: SyncEngineOptions) {
     this.timers = options.timers ?? systemTimers;
     this.networkUp = options.online ?? true;
-    this.streams = new Map(
-      options.documents.documentNames.map((n) => [toBase64(options.documents.streamId(n)), n]),
-    );
-    this.outbox = new Outbox({
-      store: options.store,
-      logs: options.logs,
-      streams: this.streams,
-      cursor: (s) => this.cursor(s),
-      queued: (added) => {
-        this.queued += added;
-        this.refresh();
-        this.session?.kick();
-      },
-      problem: (p) => this.problem(p),
-    });
-    this.cursors = new Cursors((batch) =>
-      this.outbox.write(async () => {
-        const saved = await options.store.setCursors(batch());
-        if (!saved.ok) this.problem({ kind: 'storage', message: saved.error.message });
-      }),
-    );
+    this.replica = options.replica;
+    this.pushBase = this.replica.progress.get().pushed;
+    this.replica.progress.subscribe(() => this.refresh());
   }
 
   get settings(): SyncSettings | undefined {
     return this.settingsValue;
   }
 
-  get queueLength(): number {
-    return this.queued;
-  }
-
-  cursor(stream: string): number {
-    return this.cursors.get(stream);
-  }
-
   /** Loads what was persisted and, if sync is on, starts syncing. */
   async start(): Promise<Result<void, SyncStoreError>> {
-    const settings = await this.options.store.loadSettings();
+    const settings = await this.options.settings.loadSettings();
     if (!settings.ok) return settings;
     this.settingsValue = settings.value;
     if (settings.value?.enabled === true) this.restart();
@@ -187,11 +113,10 @@ export class SyncEngine {
           };
     if (prev !== undefined && (!sameRelay || prev.accountId !== next.accountId)) {
       // Cursors and acknowledged ids belong to the old relay or account.
-      const reset = await this.options.store.resetRelayState();
+      const reset = await this.replica.resetRelayState();
       if (!reset.ok) return reset;
-      this.cursors.clear();
     }
-    const saved = await this.options.store.saveSettings(next);
+    const saved = await this.options.settings.saveSettings(next);
     if (!saved.ok) return saved;
     this.settingsValue = next;
     this.restart();
@@ -205,7 +130,7 @@ export class SyncEngine {
     this.refresh();
     if (prev === undefined || !prev.enabled) return ok(undefined);
     const next = { ...prev, enabled: false };
-    const saved = await this.options.store.saveSettings(next);
+    const saved = await this.options.settings.saveSettings(next);
     if (!saved.ok) return saved;
     this.settingsValue = next;
     this.refresh();
@@ -215,7 +140,7 @@ export class SyncEngine {
   /** The network came or went (the browser's `online`/`offline` events). */
   setNetwork(up: boolean): void {
     this.networkUp = up;
-    if (!up) this.session?.close();
+    if (!up) this.connection?.close();
     this.wake?.();
     this.refresh();
   }
@@ -225,8 +150,8 @@ export class SyncEngine {
     this.stopped = true;
     this.halt();
     await this.loopDone;
-    await this.outbox.idle();
-    this.options.store.close();
+    await this.replica.idle();
+    this.options.settings.close();
   }
 
   /** Resolves when the status satisfies `test` (or rejects after `ms`). */
@@ -249,17 +174,12 @@ export class SyncEngine {
     });
   }
 
-  /** The DocumentStore's `onRecord` hook. */
-  capture(event: RecordEvent): void {
-    this.outbox.capture(event);
-  }
-
   // ── connection loop ─────────────────────────────────────────────────────
 
   private halt(): void {
     this.generation += 1;
-    this.outbox.capturing = false;
-    this.session?.close();
+    this.replica.setCapturing(false);
+    this.connection?.close();
     this.wake?.();
   }
 
@@ -268,7 +188,7 @@ export class SyncEngine {
     if (this.stopped) return;
     const generation = this.generation;
     this.refused = undefined;
-    this.outbox.capturing = true;
+    this.replica.setCapturing(true);
     this.refresh();
     const previous = this.loopDone;
     this.loopDone = previous
@@ -318,17 +238,7 @@ export class SyncEngine {
   /** Loads cursors and the queue size, then scans the logs; retried until it works. */
   private async prepare(generation: number): Promise<boolean> {
     for (let failures = 0; this.live(generation);) {
-      const cursors = await this.options.store.cursors();
-      const count = await this.options.store.count();
-      if (cursors.ok && count.ok) {
-        this.cursors.load(cursors.value);
-        this.queued = count.value;
-        this.refresh();
-        if (await this.outbox.scan()) return this.live(generation);
-      } else {
-        const e = cursors.ok ? (count.ok ? undefined : count.error) : cursors.error;
-        if (e !== undefined) this.problem({ kind: 'storage', message: e.message });
-      }
+      if (await this.replica.prepare()) return this.live(generation);
       await this.sleep(backoffDelay(failures++));
     }
     return false;
@@ -352,7 +262,8 @@ export class SyncEngine {
   ): Promise<'done' | 'refused' | { retryAfterMs?: number }> {
     const identity = await this.options.identity();
     if (!identity.ok) {
-      this.problem({ kind: 'storage', message: identity.error });
+      // Reported with sync's problems: the keys are local storage too.
+      this.replica.reportStorage(identity.error);
       return {};
     }
     const r = await registerAccount(
@@ -370,8 +281,8 @@ export class SyncEngine {
       return r.error.retryAfterMs === undefined ? {} : { retryAfterMs: r.error.retryAfterMs };
     }
     const next = { ...settings, registered: true };
-    const saved = await this.options.store.saveSettings(next);
-    if (!saved.ok) this.problem({ kind: 'storage', message: saved.error.message });
+    const saved = await this.options.settings.saveSettings(next);
+    if (!saved.ok) this.replica.reportStorage(saved.error.message);
     if (this.settingsValue?.accountId === next.accountId) this.settingsValue = next;
     return 'done';
   }
@@ -383,95 +294,25 @@ export class SyncEngine {
       const message = identity.ok ? 'the relay URL is not http(s)' : identity.error;
       return { kind: 'refused', reason: 'rejected', message };
     }
-    const session = new SyncSession(
-      {
-        timers: this.timers,
-        store: this.options.store,
-        credentials: {
-          accountId: settings.accountId,
-          deviceId: settings.deviceId,
-          signingSecretKey: identity.value.signing.secretKey,
-        },
-        streams: this.streams,
-        cursor: (s) => this.cursor(s),
-        cover: (s, from) => this.cursors.cover(s, from),
-        apply: (s, events, next) => this.apply(s, events, next),
-        pushed: (acks, dropped) => this.pushed(acks, dropped),
-        quotaFull: (full) => {
-          this.quotaFull = full;
-          this.refresh();
-        },
-        storageFailed: (message) => this.problem({ kind: 'storage', message }),
-        changed: () => this.refresh(),
-      },
+    const connection = new RelayConnection(this.replica, {
       url,
-      this.options.connect,
-    );
-    this.session = session;
-    this.pushDone = 0;
+      credentials: {
+        accountId: settings.accountId,
+        deviceId: settings.deviceId,
+        signingSecretKey: identity.value.signing.secretKey,
+      },
+      connect: this.options.connect,
+      timers: this.timers,
+    });
+    this.connection = connection;
+    const stopListening = connection.changes.subscribe(() => this.refresh());
+    this.pushBase = this.replica.progress.get().pushed;
     this.refresh();
-    const end = await session.ended;
-    if (this.session === session) this.session = undefined;
-    this.quotaFull = false;
+    const end = await connection.ended;
+    stopListening();
+    if (this.connection === connection) this.connection = undefined;
     this.refresh();
     return end;
-  }
-
-  // ── receiving and acknowledgements ──────────────────────────────────────
-
-  private async apply(
-    stream: string,
-    events: readonly WireEvent[],
-    next: number,
-  ): Promise<boolean> {
-    const doc = this.streams.get(stream);
-    if (doc === undefined) return true;
-    const cursor = this.cursor(stream);
-    const seen = new Set<string>();
-    const fresh: { seq: number; record: Uint8Array }[] = [];
-    for (const e of events) {
-      if (e.seq <= cursor || seen.has(e.eventId)) continue;
-      seen.add(e.eventId);
-      const record = fromBase64(e.data);
-      if (record === undefined) this.problem({ kind: 'record', doc, seq: e.seq, code: 'bad-data' });
-      else fresh.push({ seq: e.seq, record });
-    }
-    if (fresh.length > 0) {
-      const applied = await this.options.documents.receiveRecords(
-        doc,
-        fresh.map((f) => f.record),
-      );
-      if (!applied.ok) {
-        this.problem({ kind: 'storage', message: `applying ${doc}: ${applied.error.message}` });
-        return false;
-      }
-      for (const p of applied.value.problems) {
-        const seq = fresh[p.index]?.seq ?? -1;
-        this.problem({ kind: 'record', doc, seq, code: p.code });
-      }
-    }
-    this.cursors.advance(stream, next);
-    return true;
-  }
-
-  private pushed(
-    acks: readonly { entry: QueueEntry; seq: number }[],
-    dropped: readonly DroppedPush[],
-  ): void {
-    for (const { entry, seq } of acks) this.cursors.acked(entry.streamId, seq);
-    for (const d of dropped) {
-      const doc = this.streams.get(d.entry.streamId) ?? '';
-      this.problem({
-        kind: 'dropped',
-        doc,
-        eventId: d.entry.eventId,
-        code: d.code,
-        message: d.message,
-      });
-    }
-    this.queued = Math.max(0, this.queued - acks.length - dropped.length);
-    this.pushDone += acks.length + dropped.length;
-    this.refresh();
   }
 
   // ── status ──────────────────────────────────────────────────────────────
@@ -479,18 +320,12 @@ export class SyncEngine {
   private refuse(reason: RefusalReason, message: string): void {
     this.refused = refusal(reason, message);
     // Records written from now on are found by the scan when sync is turned on again.
-    this.outbox.capturing = false;
+    this.replica.setCapturing(false);
     this.refresh();
   }
 
   private refusedAs(reason: RefusalReason): boolean {
     return this.refused?.kind === 'refused' && this.refused.reason === reason;
-  }
-
-  private problem(p: SyncProblem): void {
-    this.problems.push(p);
-    if (this.problems.length > MAX_PROBLEMS) this.problems.shift();
-    this.options.onProblem?.(p);
   }
 
   private refresh(): void {
@@ -503,24 +338,25 @@ export class SyncEngine {
       this.status.set(this.refused);
       return;
     }
-    const session = this.session;
-    if (session === undefined || !session.ready) {
-      this.status.set({ kind: 'offline', queued: this.queued });
+    const { queued, pushed } = this.replica.progress.get();
+    const connection = this.connection;
+    if (connection === undefined || !connection.ready) {
+      this.status.set({ kind: 'offline', queued });
       return;
     }
-    if (this.quotaFull) {
+    if (connection.quotaFull) {
       this.status.set(refusal('quota'));
       return;
     }
-    if (session.receiving || this.queued > 0) {
-      const done = session.pullDone + this.pushDone;
-      const total = Math.max(session.pullTotal, session.pullDone) + this.pushDone + this.queued;
+    const pushDone = pushed - this.pushBase;
+    if (connection.receiving || queued > 0) {
+      const done = connection.pullDone + pushDone;
+      const total = Math.max(connection.pullTotal, connection.pullDone) + pushDone + queued;
       this.status.set({ kind: 'syncing', done, total: Math.max(total, done) });
       return;
     }
-    session.pullDone = 0;
-    session.pullTotal = 0;
-    this.pushDone = 0;
+    connection.restartProgress();
+    this.pushBase = pushed;
     this.status.set({ kind: 'synced' });
   }
 }

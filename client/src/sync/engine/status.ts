@@ -8,19 +8,9 @@
  *   refused {reason}         the relay refused this device; retrying would not help
  */
 
-export type RefusalReason =
-  /** The device was revoked from another device. */
-  | 'revoked'
-  /** The account's storage on the relay is full. */
-  | 'quota'
-  /** The relay does not know this device (or its signature). */
-  | 'unknown-device'
-  /** The account id is registered there with other keys. */
-  | 'exists'
-  /** The relay speaks another protocol version. */
-  | 'version'
-  /** Any other refusal the relay explained (the message says what). */
-  | 'rejected';
+import type { RefusalReason } from '../session/refusal';
+
+export type { RefusalReason };
 
 export type SyncStatus =
   | { readonly kind: 'off' }

@@ -1,30 +1,58 @@
 /**
- * The local half of pushing: records captured from the DocumentStore go to
- * the persisted queue (see engine.ts "Capture", "Queue" and "Scan"), and
- * every write to the sync store runs in the background, one at a time, in
- * order, so nothing here makes the app wait.
+ * The local half of pushing: the document store's record sink. Every sealed
+ * record it appends arrives here (`recorded`) and goes to the persisted queue
+ * with its stream id and event id; a compaction snapshot carries `coversSeq`
+ * = the stream's cursor at that moment, which is safe because the cursor only
+ * ever moves after what it covers is applied. Records of origin `remote` came
+ * from the relay: their ids are only marked known, never pushed back.
+ *
+ * The outbox exists before the store (the store is built around it) and is
+ * switched on (`capturing`) while sync is on and not refused; records written
+ * meanwhile are found by `scan`, which queues every logged record whose id is
+ * not known yet: it uploads a device's existing history the first time, and
+ * recovers a record whose enqueue a crash cut off (the log, not the queue, is
+ * the source of truth).
+ *
+ * `progress` counts the queue and the pushes settled since it was made; the
+ * connection pushes when the queue grows, the engine shows both.
  */
 import { parseFrames, toBase64 } from '@cairn/shared';
-import { logFileName, type RecordEvent } from '../storage/document-store';
-import type { LogStorage } from '../storage/log-storage';
-import type { NewQueueEntry, SyncProblem, SyncStore } from './ports';
-import { eventIdOf } from './wire';
+import { Observable, type ReadonlyObservable } from '../../lib/observable';
+import { logFileName, type RecordEvent, type RecordSink } from '../../storage/document-store';
+import type { LogStorage } from '../../storage/log-storage';
+import type { NewQueueEntry, SyncStore } from '../ports';
+import { eventIdOf } from '../wire';
+import type { Cursors } from './cursors';
+import type { Problems } from './problems';
+import type { Streams } from './streams';
+import type { SerialWrites } from './writes';
+
+export interface PushProgress {
+  /** Entries in the persisted queue. */
+  readonly queued: number;
+  /** Entries that left the queue (acknowledged or dropped), ever. */
+  readonly pushed: number;
+}
 
 export interface OutboxDeps {
   readonly store: SyncStore;
   readonly logs: Pick<LogStorage, 'read'>;
-  /** Stream id (base64) → document name. */
-  readonly streams: ReadonlyMap<string, string>;
-  cursor(stream: string): number;
-  /** Entries were added to the queue. */
-  queued(added: number): void;
-  problem(p: SyncProblem): void;
+  readonly streams: Streams;
+  readonly cursors: Pick<Cursors, 'get'>;
+  readonly writes: SerialWrites;
+  readonly problems: Problems;
 }
 
-export class Outbox {
+const sameProgress = (a: PushProgress, b: PushProgress): boolean =>
+  a.queued === b.queued && a.pushed === b.pushed;
+
+export class Outbox implements RecordSink {
   /** Whether records are captured now (sync is on and not refused). */
   capturing = false;
-  private writes: Promise<void> = Promise.resolve();
+  private readonly progressValue = new Observable<PushProgress>(
+    { queued: 0, pushed: 0 },
+    sameProgress,
+  );
   private pendingQueue: NewQueueEntry[] = [];
   private pendingKnown: string[] = [];
   private flushScheduled = false;
@@ -34,8 +62,11 @@ export class Outbox {
     this.streamOf = new Map([...deps.streams].map(([stream, doc]) => [doc, stream]));
   }
 
-  /** The DocumentStore's `onRecord` hook. */
-  capture(event: RecordEvent): void {
+  get progress(): ReadonlyObservable<PushProgress> {
+    return this.progressValue;
+  }
+
+  recorded(event: RecordEvent): void {
     if (!this.capturing) return;
     const streamId = this.streamOf.get(event.doc);
     if (streamId === undefined) return;
@@ -44,7 +75,7 @@ export class Outbox {
       this.pendingKnown.push(eventId);
     } else {
       const entry: NewQueueEntry = { streamId, eventId, data: toBase64(event.record) };
-      if (event.origin === 'compaction') entry.coversSeq = this.deps.cursor(streamId);
+      if (event.origin === 'compaction') entry.coversSeq = this.deps.cursors.get(streamId);
       this.pendingQueue.push(entry);
     }
     if (this.flushScheduled) return;
@@ -52,27 +83,19 @@ export class Outbox {
     // Records appended in one burst (an import, a page) are enqueued in one transaction.
     queueMicrotask(() => {
       this.flushScheduled = false;
-      this.write(() => this.flushCaptured());
+      this.deps.writes.run(() => this.flushCaptured());
     });
   }
 
-  /** Runs a sync-store write in the background, after the ones before it. */
-  write(task: () => Promise<void>): void {
-    this.writes = this.writes.then(task).catch((e: unknown) => {
-      // A thrown error here is a defect (expected failures are values): surface it.
-      queueMicrotask(() => {
-        throw e;
-      });
-    });
+  /** The queue holds `count` entries (read from the store at start). */
+  counted(count: number): void {
+    this.progressValue.set({ ...this.progressValue.get(), queued: count });
   }
 
-  /** Resolves once every write queued so far is done. */
-  async idle(): Promise<void> {
-    for (;;) {
-      const writes = this.writes;
-      await writes;
-      if (writes === this.writes) return;
-    }
+  /** `count` entries left the queue. */
+  settled(count: number): void {
+    const { queued, pushed } = this.progressValue.get();
+    this.progressValue.set({ queued: Math.max(0, queued - count), pushed: pushed + count });
   }
 
   private async flushCaptured(): Promise<void> {
@@ -80,7 +103,7 @@ export class Outbox {
     const known = this.pendingKnown.splice(0);
     if (known.length > 0) {
       const marked = await this.deps.store.markKnown(known);
-      if (!marked.ok) this.deps.problem({ kind: 'storage', message: marked.error.message });
+      if (!marked.ok) this.deps.problems.report({ kind: 'storage', message: marked.error.message });
     }
     if (entries.length > 0) await this.enqueue(entries);
   }
@@ -88,10 +111,11 @@ export class Outbox {
   private async enqueue(entries: readonly NewQueueEntry[]): Promise<void> {
     const added = await this.deps.store.enqueue(entries);
     if (!added.ok) {
-      this.deps.problem({ kind: 'storage', message: added.error.message });
+      this.deps.problems.report({ kind: 'storage', message: added.error.message });
       return;
     }
-    this.deps.queued(added.value);
+    const { queued, pushed } = this.progressValue.get();
+    this.progressValue.set({ queued: queued + added.value, pushed });
   }
 
   /** Queues every logged record whose id is not known yet; false if storage failed. */
@@ -100,7 +124,10 @@ export class Outbox {
     for (const [streamId, doc] of this.deps.streams) {
       const read = await this.deps.logs.read(logFileName(doc));
       if (!read.ok) {
-        this.deps.problem({ kind: 'storage', message: `reading ${doc}: ${read.error.message}` });
+        this.deps.problems.report({
+          kind: 'storage',
+          message: `reading ${doc}: ${read.error.message}`,
+        });
         return false;
       }
       for (const record of parseFrames(read.value).records) {
@@ -109,7 +136,7 @@ export class Outbox {
     }
     const unknown = await this.deps.store.unknown(found.map((f) => f.eventId));
     if (!unknown.ok) {
-      this.deps.problem({ kind: 'storage', message: unknown.error.message });
+      this.deps.problems.report({ kind: 'storage', message: unknown.error.message });
       return false;
     }
     const missing = new Set(unknown.value);
@@ -120,7 +147,7 @@ export class Outbox {
         .map((f) => ({ streamId: f.streamId, eventId: f.eventId, data: toBase64(f.record) })),
     );
     const pruned = await this.deps.store.retainKnown(new Set(found.map((f) => f.eventId)));
-    if (!pruned.ok) this.deps.problem({ kind: 'storage', message: pruned.error.message });
+    if (!pruned.ok) this.deps.problems.report({ kind: 'storage', message: pruned.error.message });
     return true;
   }
 }
