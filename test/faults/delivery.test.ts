@@ -135,7 +135,7 @@ describe('delivery schedules', () => {
             const sink = {
               recorded(e: RecordEvent): void {
                 // What a device pushes: its own changes and its snapshots.
-                if (e.origin !== 'remote') published.push({ from, record: e.record });
+                published.push({ from, record: e.record });
                 if (e.origin === 'compaction') snapshots += 1;
               },
             };

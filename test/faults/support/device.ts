@@ -226,7 +226,7 @@ export class FaultDevice {
           kMaster: options.kMaster,
           sink: {
             recorded(e: RecordEvent): void {
-              if (e.origin !== 'remote') tally.written.set(eventIdOf(e.record), e.doc);
+              tally.written.set(eventIdOf(e.record), e.doc);
               outbox.recorded(e);
             },
           },

@@ -3,8 +3,10 @@
  * record it appends arrives here (`recorded`) and goes to the persisted queue
  * with its stream id and event id; a compaction snapshot carries `coversSeq`
  * = the stream's cursor at that moment, which is safe because the cursor only
- * ever moves after what it covers is applied. Records of origin `remote` came
- * from the relay: their ids are only marked known, never pushed back.
+ * ever moves after what it covers is applied. Records received from the relay
+ * never come here (the store keeps them as they came, under the id they have
+ * on the relay); the replica marks their ids known (`received`), so no scan
+ * pushes them back.
  *
  * The outbox exists before the store (the store is built around it) and is
  * switched on (`capturing`) while sync is on and not refused; records written
@@ -70,14 +72,24 @@ export class Outbox implements RecordSink {
     if (!this.capturing) return;
     const streamId = this.streamOf.get(event.doc);
     if (streamId === undefined) return;
-    const eventId = eventIdOf(event.record);
-    if (event.origin === 'remote') {
-      this.pendingKnown.push(eventId);
-    } else {
-      const entry: NewQueueEntry = { streamId, eventId, data: toBase64(event.record) };
-      if (event.origin === 'compaction') entry.coversSeq = this.deps.cursors.get(streamId);
-      this.pendingQueue.push(entry);
-    }
+    const entry: NewQueueEntry = {
+      streamId,
+      eventId: eventIdOf(event.record),
+      data: toBase64(event.record),
+    };
+    if (event.origin === 'compaction') entry.coversSeq = this.deps.cursors.get(streamId);
+    this.pendingQueue.push(entry);
+    this.scheduleFlush();
+  }
+
+  /** Received records were stored as they came: their ids are known, never to be pushed. */
+  received(eventIds: readonly string[]): void {
+    if (eventIds.length === 0) return;
+    this.pendingKnown.push(...eventIds);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Records appended in one burst (an import, a page) are enqueued in one transaction.

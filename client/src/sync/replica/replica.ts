@@ -5,8 +5,11 @@
  * connection asks of local state:
  *
  * - Receive (`apply`). Pages and coalesced fan-out are applied one batch per
- *   call (`receiveRecords`: open, unpad, apply; duplicates have no effect)
- *   and kept in the local log. A record that fails authentication (or is
+ *   call (`receiveRecords`: open, unpad, apply; duplicates have no effect);
+ *   each record that brought something is kept in the local log as it came,
+ *   so it has the same id here as on the relay, and its id is marked known
+ *   (a crash before that only means the next scan pushes it again, and the
+ *   relay answers that it has it). A record that fails authentication (or is
  *   otherwise unreadable) is reported and the cursor still moves past it: it
  *   can never become readable, and stopping there would stall the stream for
  *   good (a hostile relay could then block sync with one bad event); the
@@ -27,6 +30,7 @@
 import { fromBase64, ok, type Result, type WireEvent } from '@cairn/shared';
 import type { ReadonlyObservable } from '../../lib/observable';
 import type { QueueEntry, SyncStore, SyncStoreError } from '../ports';
+import { eventIdOf } from '../wire';
 import type { Cursors } from './cursors';
 import type { Outbox, PushProgress } from './outbox';
 import type { ReplicaDocuments, SyncProblem } from './ports';
@@ -148,6 +152,13 @@ export class Replica {
         const seq = fresh[p.index]?.seq ?? -1;
         this.problem({ kind: 'record', doc, seq, code: p.code });
       }
+      // Kept as they came: the same bytes, so the same id as on the relay.
+      this.parts.outbox.received(
+        applied.value.stored.flatMap((i) => {
+          const record = fresh[i]?.record;
+          return record === undefined ? [] : [eventIdOf(record)];
+        }),
+      );
     }
     this.parts.cursors.advance(stream, next);
     return true;

@@ -150,9 +150,7 @@ export async function makeDevice(
 
 /** The sealed records a store wrote that the engine should push, as the relay would store them. */
 export function pushable(captured: readonly RecordEvent[]): { eventId: string; data: string }[] {
-  return captured
-    .filter((e) => e.origin !== 'remote')
-    .map((e) => ({ eventId: eventIdOf(e.record), data: toBase64(e.record) }));
+  return captured.map((e) => ({ eventId: eventIdOf(e.record), data: toBase64(e.record) }));
 }
 
 export function items(
