@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import floors from './eslint.floors.js';
 
 export default tseslint.config(
   {
@@ -45,4 +46,6 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  // The floor plan: what each folder may import, no cycles, browser I/O at the edges.
+  ...floors,
 );

@@ -25,7 +25,9 @@ export default defineConfig({
   ],
   resolve: {
     alias: [
-      { find: '@cairn/shared', replacement: here('./shared/src/index.ts') },
+      // Exact names: a plain '@cairn/shared' would also match '@cairn/shared/result' as a prefix.
+      { find: /^@cairn\/shared$/, replacement: here('./shared/src/index.ts') },
+      { find: /^@cairn\/shared\/result$/, replacement: here('./shared/src/result.ts') },
       // The browser gets one Automerge instance: the slim entry, initialised once from
       // the emitted .wasm file (client/src/app/automerge.ts). Node keeps the full entry.
       { find: /^@automerge\/automerge$/, replacement: '@automerge/automerge/slim' },

@@ -2,13 +2,19 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
-// Tests import @cairn/shared from source, so they never run against a stale build.
-const alias = { '@cairn/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) };
+// Tests import @cairn/shared from source, so they never run against a stale build. Exact
+// names: a plain '@cairn/shared' would also match '@cairn/shared/result' as a prefix.
+const sharedSource = (file: string): string =>
+  fileURLToPath(new URL(`./shared/src/${file}`, import.meta.url));
+const alias = [
+  { find: /^@cairn\/shared$/, replacement: sharedSource('index.ts') },
+  { find: /^@cairn\/shared\/result$/, replacement: sharedSource('result.ts') },
+];
 
 // Browser tests (real Chromium: OPFS, IndexedDB, workers) take Automerge's entry with the
 // WASM inlined, so no loader step is needed, and Debian's Chromium, never a download.
 const browserAlias = [
-  { find: '@cairn/shared', replacement: alias['@cairn/shared'] },
+  ...alias,
   {
     find: /^@automerge\/automerge$/,
     replacement: fileURLToPath(
@@ -46,6 +52,7 @@ export default defineConfig({
             'client/test/unit/**/*.test.{ts,tsx}',
             'relay/test/unit/**/*.test.ts',
             'test/unit/**/*.test.ts',
+            'test/docs/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 60_000,

@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { ready } from '@cairn/shared';
-import { COALESCE_MS } from '../client/src/sync/session';
+import { COALESCE_MS } from '../client/src/sync/session/relay-connection';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
 import { startCairnPair, type CairnPair } from './lib/cairn-pair.js';
 import { freshFolder } from './lib/databases.js';
@@ -217,7 +217,7 @@ export const sideBySide: Benchmark = {
         'Peer: @automerge/automerge-repo 2.5.6 clients with BrowserWebSocketClientAdapter (Node, ws) through a Repo sync server with NodeWSServerAdapter (sharePolicy: false) and the NodeFS storage adapter (@automerge/automerge-repo-storage-nodefs 2.5.6) in a fresh folder; clients keep documents in memory. Nothing is encrypted; the server stores documents as it sees fit (debounced, no fsync).',
         'Each server in its own child process; both clients in the bench process. One fresh document (peer) or account (Cairn) per run.',
         'Floor (bench/lib/floor.ts): the same N changes, A yielding after each, on a plain in-memory Automerge document with nothing after them. Both systems make these same changes, so peer / floor is the largest speed-up over the peer that any system could show on this workload.',
-        `Cairn's engine applies fan-out events in batches at most every ${COALESCE_MS} ms (COALESCE_MS in client/src/sync/session.ts): an event that finds no batch in the last window is applied at once, so a lone change waits for nothing; under a stream of changes they are applied a window's worth at a time.`,
+        `Cairn's engine applies fan-out events in batches at most every ${COALESCE_MS} ms (COALESCE_MS in client/src/sync/session/relay-connection.ts): an event that finds no batch in the last window is applied at once, so a lone change waits for nothing; under a stream of changes they are applied a window's worth at a time.`,
       ],
       rows,
       notes,

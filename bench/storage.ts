@@ -75,14 +75,14 @@ async function measure(s: Sizes): Promise<Measured> {
     // Compacted once everything is acknowledged, so the snapshot covers the whole stream.
     await device.waitSynced(SYNC_TIMEOUT_MS);
     const streamB64 = toBase64(device.store.streamId('observations'));
-    const before = device.engine.cursor(streamB64);
+    const before = device.replica.cursor(streamB64);
     const compacted = await device.store.compact('observations');
     if (!compacted.ok) throw new Error(compacted.error.message);
     // "Synced" may still show while the snapshot is on its way to the queue:
     // wait for its acknowledgement (it moves the cursor) before measuring.
     await device.waitFor(
       'the snapshot to be acknowledged',
-      () => device.engine.cursor(streamB64) > before,
+      () => device.replica.cursor(streamB64) > before,
       SYNC_TIMEOUT_MS,
     );
     await device.waitSynced(SYNC_TIMEOUT_MS);

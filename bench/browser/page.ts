@@ -10,15 +10,11 @@ import * as A from '@automerge/automerge';
 import { ed25519KeyPair, frameRecord, fromHex, ok, ready, x25519KeyPair } from '@cairn/shared';
 import { initAutomerge } from '../../client/src/app/automerge';
 import { createStore } from '../../client/src/app/store';
-import { checkIn, initialDocument, type ObservationsDoc } from '../../client/src/domain';
-import {
-  DocumentStore,
-  OpfsLogStorage,
-  saveMasterKey,
-  type RecordEvent,
-} from '../../client/src/storage';
-import { SyncEngine } from '../../client/src/sync/engine';
+import { DOC_NAMES, checkIn, initialDocument, type ObservationsDoc } from '../../client/src/domain';
+import { DocumentStore, OpfsLogStorage, saveMasterKey } from '../../client/src/storage';
+import { SyncEngine } from '../../client/src/sync/engine/engine';
 import { IdbSyncStore } from '../../client/src/sync/idb-sync-store';
+import { openReplica } from '../../client/src/sync/replica/open-replica';
 import { browserSocket } from '../../client/src/sync/socket';
 import { sha256Hex } from '../lib/workload';
 
@@ -166,24 +162,27 @@ async function bootstrap(args: {
   const directory = `bench-bootstrap-${args.run}`;
   const storage = await OpfsLogStorage.open({ directory });
   if (!storage.ok) throw new Error(storage.error.message);
-  // As the app wires it (app/open.ts): every appended record reaches the engine's capture.
-  const late: { capture?: (event: RecordEvent) => void } = {};
-  const store = createStore(storage.value, fromHex(args.kMasterHex), undefined, (event) =>
-    late.capture?.(event),
-  );
+  // As the app wires it (sync/browser.ts openBrowserSync): the replica's outbox is the store's sink.
+  const kMaster = fromHex(args.kMasterHex);
+  const syncStore = new IdbSyncStore(`bench-sync-${args.run}`);
+  const { documents: store, replica } = openReplica({
+    kMaster,
+    documentNames: DOC_NAMES,
+    store: syncStore,
+    logs: storage.value,
+    documents: (sink) => createStore(storage.value, kMaster, undefined, sink),
+  });
   const loaded = await store.load();
   if (!loaded.ok) throw new Error(loaded.error.message);
   const signing = ed25519KeyPair(fromHex(args.signingSeedHex));
   const box = x25519KeyPair(fromHex(args.boxSeedHex));
   const engine = new SyncEngine({
-    documents: store,
-    logs: storage.value,
-    store: new IdbSyncStore(`bench-sync-${args.run}`),
+    replica,
+    settings: syncStore,
     identity: () => Promise.resolve(ok({ signing, boxPublicKey: box.publicKey, label: 'bench' })),
     connect: browserSocket,
     fetch: (url, init) => fetch(url, init),
   });
-  late.capture = (event) => engine.capture(event);
   const started = await engine.start();
   if (!started.ok) throw new Error(started.error.message);
   const t0 = performance.now();

@@ -12,7 +12,9 @@ export default defineConfig({
   base: '/bench/',
   resolve: {
     alias: [
-      { find: '@cairn/shared', replacement: here('../../shared/src/index.ts') },
+      // Exact names: a plain '@cairn/shared' would also match '@cairn/shared/result' as a prefix.
+      { find: /^@cairn\/shared$/, replacement: here('../../shared/src/index.ts') },
+      { find: /^@cairn\/shared\/result$/, replacement: here('../../shared/src/result.ts') },
       { find: /^@automerge\/automerge$/, replacement: '@automerge/automerge/slim' },
     ],
   },

@@ -6,6 +6,8 @@
  * message text. The `try*` variants of the API return these as values; the
  * plain variants throw them, as DESIGN §3.8 names them.
  */
+import { err, ok, type Result as ResultOf } from './result.js';
+
 export type CairnErrorCode =
   | 'bad-version' // first byte is not a version this code knows
   | 'bad-length' // input shorter or longer than the format allows
@@ -34,10 +36,9 @@ export class CairnError extends Error {
   }
 }
 
-export type Result<T, E = CairnError> = { ok: true; value: T } | { ok: false; error: E };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
+/** The one Result (result.ts), failing with a CairnError unless told otherwise. */
+export type Result<T, E = CairnError> = ResultOf<T, E>;
+export { ok, err };
 
 /** Runs `f`, turning a thrown `CairnError` into a value; anything else is a bug and rethrows. */
 export function attempt<T>(f: () => T): Result<T> {

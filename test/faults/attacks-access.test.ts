@@ -585,7 +585,7 @@ describe('attacks: a hostile relay moves and replays records', () => {
       e2.engine.setNetwork(true);
       await waitUntil(
         'E2 to catch up',
-        () => e2.idle && e2.engine.cursor(toBase64(streamOf(e1, 'habits'))) >= movedSeq + 3,
+        () => e2.idle && e2.replica.cursor(toBase64(streamOf(e1, 'habits'))) >= movedSeq + 3,
         60_000,
       );
       await waitUntil('E1 to catch up', () => e1.idle, 60_000);

@@ -132,13 +132,15 @@ describe('delivery schedules', () => {
           for (let i = 0; i < REPLICAS; i += 1) {
             const storage = new MemoryLogStorage();
             const from = i;
-            const onRecord = (e: RecordEvent): void => {
-              // What a device pushes: its own changes and its snapshots.
-              if (e.origin !== 'remote') published.push({ from, record: e.record });
-              if (e.origin === 'compaction') snapshots += 1;
+            const sink = {
+              recorded(e: RecordEvent): void {
+                // What a device pushes: its own changes and its snapshots.
+                published.push({ from, record: e.record });
+                if (e.origin === 'compaction') snapshots += 1;
+              },
             };
             const { store } = await loadStore(storage, {
-              onRecord,
+              sink,
               actor: `${i + 1}`.repeat(32),
               compaction: { maxRecords: Number.MAX_SAFE_INTEGER },
             });

@@ -32,6 +32,7 @@ import {
   loadStore,
   logBytes,
   imm,
+  sealChanges,
   valueOf,
   type DocName,
   type Docs,
@@ -181,7 +182,7 @@ describe('storage faults: power failures during a workload', () => {
             });
             const change = A.getLastLocalChange(peer);
             if (change === undefined) throw new Error('no change');
-            const applied = await store.applyRemote('notes', [change]);
+            const applied = await store.receiveRecords('notes', [sealChanges('notes', [change])]);
             if (!applied.ok) throw new Error(applied.error.code);
           } else if (kind === 2) {
             const c = await store.compact(doc);
@@ -261,7 +262,7 @@ async function multiDeviceLog(seed: number): Promise<{
     devices[d] = doc;
     const batch = A.getAllChanges(doc).filter((c) => !delivered.has(A.decodeChange(c).hash));
     for (const c of batch) delivered.add(A.decodeChange(c).hash);
-    const applied = await store.applyRemote('notes', batch);
+    const applied = await store.receiveRecords('notes', [sealChanges('notes', batch)]);
     if (!applied.ok) throw new Error(applied.error.code);
     records.push(batch);
   }
@@ -370,7 +371,7 @@ describe('storage faults: quota exceeded', () => {
           );
           const change = A.getLastLocalChange(next);
           if (change === undefined) throw new Error('no change');
-          const a = await store.applyRemote('notes', [change]);
+          const a = await store.receiveRecords('notes', [sealChanges('notes', [change])]);
           result = a.ok ? { ok: true } : { ok: false, code: a.error.code };
         } else {
           const w = await store.change(doc, (d) => {
@@ -421,7 +422,7 @@ describe('storage faults: compaction while a change waits for its dependency', (
     const second = A.getLastLocalChange(peer);
     if (first === undefined || second === undefined) throw new Error('no change');
     expect((await store.compact('notes')).ok).toBe(true);
-    expect((await store.applyRemote('notes', [second])).ok).toBe(true);
+    expect((await store.receiveRecords('notes', [sealChanges('notes', [second])])).ok).toBe(true);
     await store.compact('notes');
     // Another device's snapshot (it knows neither change) becomes the newest one.
     const other = A.change(A.clone(initial(), { actor: 'cd'.repeat(16) }), (d) => {
@@ -431,15 +432,19 @@ describe('storage faults: compaction while a change waits for its dependency', (
     const sealed: Uint8Array[] = [];
     const { store: otherStore } = await loadStore(otherStorage, {
       actor: 'cd'.repeat(16),
-      onRecord: (e) => {
-        if (e.origin === 'compaction') sealed.push(e.record);
+      sink: {
+        recorded: (e) => {
+          if (e.origin === 'compaction') sealed.push(e.record);
+        },
       },
     });
-    expect((await otherStore.applyRemote('notes', A.getAllChanges(other))).ok).toBe(true);
+    expect(
+      (await otherStore.receiveRecords('notes', [sealChanges('notes', A.getAllChanges(other))])).ok,
+    ).toBe(true);
     expect((await otherStore.compact('notes')).ok).toBe(true);
     const received = await store.receiveRecords('notes', sealed);
     expect(received.ok && received.value.problems).toEqual([]);
-    expect((await store.applyRemote('notes', [first])).ok).toBe(true);
+    expect((await store.receiveRecords('notes', [sealChanges('notes', [first])])).ok).toBe(true);
     const expected = stateOf(store);
     expect(expected.notes).toEqual({ a: 'first', b: 'second', c: 'other' });
     const again = await loadStore(await storage.reopen());

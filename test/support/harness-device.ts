@@ -1,7 +1,8 @@
 /**
  * A harness device: Cairn without its browser. The app's own controller,
- * DocumentStore (with the app's five documents) and sync engine, over in-memory logs (MemoryLogStorage), an
- * in-memory sync store and Node's `ws`, with the shared crypto core. Tests,
+ * DocumentStore (with the app's five documents), sync replica and engine,
+ * over in-memory logs (MemoryLogStorage), an in-memory sync store and Node's
+ * `ws`, with the shared crypto core. Tests,
  * benchmarks and fault suites use it as "another device" of an account.
  *
  * It holds K_master and a device identity given by the caller, so it can join
@@ -11,13 +12,16 @@
 import { ok, sha256, toHex, type KeyPair } from '@cairn/shared';
 import { WebSocket, type RawData } from 'ws';
 import { Controller, type AppDocs, type AppStore } from '../../client/src/app/controller';
-import { initialDocument } from '../../client/src/domain';
+import { DOC_NAMES, initialDocument } from '../../client/src/domain';
 import { DocumentStore, type CompactionPolicy } from '../../client/src/storage/document-store';
 import { MemoryFiles, MemoryLogStorage } from '../../client/src/storage/memory-log-storage';
-import { SyncEngine, type SyncProblem } from '../../client/src/sync/engine';
+import { SyncEngine } from '../../client/src/sync/engine/engine';
+import type { SyncStatus } from '../../client/src/sync/engine/status';
 import { MemorySyncStore } from '../../client/src/sync/memory-sync-store';
+import { openReplica } from '../../client/src/sync/replica/open-replica';
+import type { SyncProblem } from '../../client/src/sync/replica/ports';
+import type { Replica } from '../../client/src/sync/replica/replica';
 import type { SocketFactory } from '../../client/src/sync/socket';
-import type { SyncStatus } from '../../client/src/sync/status';
 
 /** Node's `ws` as the engine's socket. */
 export const nodeSocket: SocketFactory = (url, handlers) => {
@@ -79,6 +83,7 @@ export class HarnessDevice {
     readonly store: AppStore,
     /** The app's own actions (createHabit, checkIn…), as the UI calls them. */
     readonly app: Controller,
+    readonly replica: Replica,
     readonly engine: SyncEngine,
     /** What the engine reported (unreadable events, refused pushes). */
     readonly problems: SyncProblem[],
@@ -89,32 +94,38 @@ export class HarnessDevice {
     const files = options.files ?? new MemoryFiles();
     const storage = await MemoryLogStorage.open(files);
     const syncStore = (options.syncStore ?? new MemorySyncStore()).reopen();
-    // The store needs the engine's capture, the engine needs the store: bind it late.
-    const late: { engine?: SyncEngine } = {};
-    const store: AppStore = new DocumentStore<AppDocs>({
-      storage,
+    const problems: SyncProblem[] = [];
+    // The replica's outbox is the store's record sink: made first, the store built around it.
+    const { documents: store, replica } = openReplica({
       kMaster: options.kMaster,
-      documents: {
-        profile: () => initialDocument('profile'),
-        categories: () => initialDocument('categories'),
-        templates: () => initialDocument('templates'),
-        observations: () => initialDocument('observations'),
-        oneOffs: () => initialDocument('oneOffs'),
-      },
-      ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
-      onRecord: (event) => late.engine?.capture(event),
-      onBackgroundError: ({ doc, error }) => {
-        throw new Error(`compaction of ${doc} failed: ${error.message}`);
-      },
+      documentNames: DOC_NAMES,
+      store: syncStore,
+      logs: storage,
+      onProblem: (p) => problems.push(p),
+      documents: (sink): AppStore =>
+        new DocumentStore<AppDocs>({
+          storage,
+          kMaster: options.kMaster,
+          documents: {
+            profile: () => initialDocument('profile'),
+            categories: () => initialDocument('categories'),
+            templates: () => initialDocument('templates'),
+            observations: () => initialDocument('observations'),
+            oneOffs: () => initialDocument('oneOffs'),
+          },
+          ...(options.compaction === undefined ? {} : { compaction: options.compaction }),
+          sink,
+          onBackgroundError: ({ doc, error }) => {
+            throw new Error(`compaction of ${doc} failed: ${error.message}`);
+          },
+        }),
     });
     const loaded = await store.load();
     if (!loaded.ok) throw new Error(`harness storage failed: ${loaded.error.message}`);
-    const problems: SyncProblem[] = [];
     const { identity } = options;
     const engine = new SyncEngine({
-      documents: store,
-      logs: storage,
-      store: syncStore,
+      replica,
+      settings: syncStore,
       identity: () =>
         Promise.resolve(
           ok({
@@ -125,9 +136,7 @@ export class HarnessDevice {
         ),
       connect: nodeSocket,
       fetch: (url, init) => fetch(url, init),
-      onProblem: (p) => problems.push(p),
     });
-    late.engine = engine;
     const app = new Controller({
       store,
       // Named like a browser device: its signing key names it in its edits' clocks.
@@ -141,7 +150,7 @@ export class HarnessDevice {
     });
     const started = await engine.start();
     if (!started.ok) throw new Error(`harness sync store failed: ${started.error.message}`);
-    return new HarnessDevice(options, files, syncStore, store, app, engine, problems);
+    return new HarnessDevice(options, files, syncStore, store, app, replica, engine, problems);
   }
 
   get status(): SyncStatus {

@@ -90,6 +90,7 @@ import type {
 import { categoryView, checkInView, domainKind, habitView, oneOffView } from './views';
 import { exportCsv, exportJson, previewImport, type ImportStep } from './transfer';
 import type { RecoveryControls } from '../recovery/controls';
+import { Observable } from '../lib/observable';
 
 /** The store's documents, as a mapped type (the store wants an index-signature-compatible map). */
 export type AppDocs = { [K in keyof DocTypes]: DocTypes[K] };
@@ -141,11 +142,9 @@ export interface ControllerOptions {
 export class Controller implements AppModel {
   private readonly store: AppStore;
   private readonly now: () => number;
-  private readonly listeners = new Set<() => void>();
   private readonly cache = new Map<string, unknown>();
   private readonly loadProblems: LoadProblem[];
   private readonly dismissed = new Set<string>();
-  private ver = 0;
   private day = '';
   private readonly device: DeviceTag;
   private readonly clock: HybridClock;
@@ -167,17 +166,16 @@ export class Controller implements AppModel {
 
   // ---- subscription ----
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  /** The version: one more after every change the UI must see. */
+  private readonly changes = new Observable(0);
 
-  readonly version = (): number => this.ver;
+  readonly subscribe = (listener: () => void): (() => void) => this.changes.subscribe(listener);
+
+  readonly version = (): number => this.changes.get();
 
   private bump(): void {
-    this.ver += 1;
     this.cache.clear();
-    for (const l of this.listeners) l();
+    this.changes.set(this.changes.get() + 1);
   }
 
   private memo<T>(key: string, compute: () => T): T {

@@ -6,11 +6,10 @@
  * own cron errors and next dates, the check-ins CSV, category delete and undo, imports of
  * check-ins for unknown habits).
  */
-import * as A from '@automerge/automerge';
 import { fromHex, ready } from '@cairn/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DOC_NAMES, addDays, eachDay, weekday } from '../domain';
-import { MemoryFiles, MemoryLogStorage } from '../storage';
+import { DOC_NAMES, addDays, eachDay, weekday, type DocName } from '../domain';
+import { MemoryFiles, MemoryLogStorage, type RecordEvent } from '../storage';
 import { Controller } from './controller';
 import { createStore } from './store';
 import type { HabitDraft, HabitStats } from './types';
@@ -24,11 +23,14 @@ interface Device {
   app: Controller;
   store: ReturnType<typeof createStore>;
   clock: { now: number };
+  /** Every sealed record this device wrote, as its outbox would push them. */
+  sent: RecordEvent<DocName>[];
 }
 
 async function device(now: number, label: string, node: string): Promise<Device> {
   const storage = await MemoryLogStorage.open(new MemoryFiles());
-  const store = createStore(storage, K_MASTER);
+  const sent: RecordEvent<DocName>[] = [];
+  const store = createStore(storage, K_MASTER, undefined, { recorded: (e) => sent.push(e) });
   const loaded = await store.load();
   if (!loaded.ok) throw new Error(loaded.error.message);
   const clock = { now };
@@ -39,13 +41,15 @@ async function device(now: number, label: string, node: string): Promise<Device>
     now: () => clock.now,
     device: { node, label },
   });
-  return { app, store, clock };
+  return { app, store, clock, sent };
 }
 
-/** Delivers every change `from` has to `to` (what the relay would carry). */
+/** Delivers every record `from` wrote to `to` (what the relay would carry; repeats are no-ops). */
 async function deliver(from: Device, to: Device): Promise<void> {
   for (const name of DOC_NAMES) {
-    const r = await to.store.applyRemote(name, A.getAllChanges(from.store.doc(name)));
+    const records = from.sent.filter((e) => e.doc === name).map((e) => e.record);
+    if (records.length === 0) continue;
+    const r = await to.store.receiveRecords(name, records);
     if (!r.ok) throw new Error(r.error.message);
   }
 }

@@ -4,15 +4,15 @@
  * from its log. Nothing here needs the network.
  */
 import { ready, sha256, toHex } from '@cairn/shared';
+import { DOC_NAMES } from '../domain';
 import {
   OpfsLogStorage,
   loadOrCreateDeviceKeys,
   loadOrCreateMasterKey,
   wipeLocalData,
-  type RecordEvent,
 } from '../storage';
 import { BrowserRecovery } from '../recovery/browser';
-import { BrowserSync, deviceLabel } from '../sync/browser';
+import { deviceLabel, openBrowserSync } from '../sync/browser';
 import { initAutomerge } from './automerge';
 import { DOCUMENTS_LOADED_MARK, STORE_READY_MARK, markOnce } from './marks';
 import { Controller } from './controller';
@@ -36,19 +36,22 @@ async function open(): Promise<AppModel> {
   if (!key.ok) throw new Error(`the device key could not be opened (${key.error.message})`);
   if (!storage.ok) throw new Error(`local storage could not be opened (${storage.error.message})`);
   markOnce(STORE_READY_MARK);
-  // The sync engine needs the store, the store needs the engine's capture: bind it late.
-  const late: { capture?: (event: RecordEvent) => void } = {};
-  const store = createStore(
-    storage.value,
-    key.value.kMaster,
-    ({ doc, error }) => console.warn(`compaction of ${doc} failed: ${error.code}`),
-    (event) => late.capture?.(event),
-  );
+  // Sync's outbox is the store's record sink: it is made first, then the store around it.
+  const { documents: store, sync } = openBrowserSync({
+    kMaster: key.value.kMaster,
+    documentNames: DOC_NAMES,
+    logs: storage.value,
+    documents: (sink) =>
+      createStore(
+        storage.value,
+        key.value.kMaster,
+        ({ doc, error }) => console.warn(`compaction of ${doc} failed: ${error.code}`),
+        sink,
+      ),
+  });
   const loaded = await store.load();
   if (!loaded.ok) throw new Error(`local data could not be read (${loaded.error.message})`);
   markOnce(DOCUMENTS_LOADED_MARK);
-  const sync = new BrowserSync(store, storage.value);
-  late.capture = sync.capture;
   // In the background: the app opens without waiting for the sync state or the network.
   sync.start().catch((e: unknown) => console.error('sync failed to start', e));
   const recovery = new BrowserRecovery({ sync, logs: storage.value });

@@ -1,7 +1,7 @@
 /** The document store of the app's five documents, over any log storage (Node-safe). */
 import type * as A from '@automerge/automerge';
 import { initialDocument, type DocName, type DocTypes } from '../domain';
-import { DocumentStore, type BackgroundError, type LogStorage, type RecordEvent } from '../storage';
+import { DocumentStore, type BackgroundError, type LogStorage, type RecordSink } from '../storage';
 import type { AppDocs } from './controller';
 
 function documents(): { [K in DocName]: () => A.Doc<DocTypes[K]> } {
@@ -18,14 +18,14 @@ export function createStore(
   storage: LogStorage,
   kMaster: Uint8Array,
   onBackgroundError?: (error: BackgroundError<DocName>) => void,
-  /** Every sealed record appended (the sync engine's capture). */
-  onRecord?: (event: RecordEvent<DocName>) => void,
+  /** Receives every sealed record appended (the sync layer's outbox). */
+  sink?: RecordSink<DocName>,
 ): DocumentStore<AppDocs> {
   return new DocumentStore<AppDocs>({
     storage,
     kMaster,
     documents: documents(),
     ...(onBackgroundError === undefined ? {} : { onBackgroundError }),
-    ...(onRecord === undefined ? {} : { onRecord }),
+    ...(sink === undefined ? {} : { sink }),
   });
 }

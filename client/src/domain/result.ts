@@ -5,7 +5,9 @@
  * kept for bugs (for example calling a mutator on a month bucket that was
  * never prepared).
  */
-export type Result<T, E = DomainError> = { ok: true; value: T } | { ok: false; error: E };
+import type { Result as ResultOf } from '@cairn/shared/result';
+
+export type Result<T, E = DomainError> = ResultOf<T, E>;
 
 export type DomainErrorCode =
   | 'bad-cron' // not a 5-field cron expression croner accepts
@@ -20,7 +22,7 @@ export interface DomainError {
   readonly message: string;
 }
 
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export { ok } from '@cairn/shared/result';
 export const fail = (code: DomainErrorCode, message: string): Result<never> => ({
   ok: false,
   error: { code, message },

@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge';
 import { frameRecord, fromHex, parseFrames, ready } from '@cairn/shared';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DocumentStore,
   logFileName,
@@ -8,6 +8,7 @@ import {
   type RecordEvent,
 } from './document-store';
 import { MemoryFiles, MemoryLogStorage, SimulatedCrash } from './memory-log-storage';
+import { DocumentCipher } from './sealed-log';
 
 const K_MASTER = fromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 
@@ -23,6 +24,18 @@ const initial = (): A.Doc<Notes> =>
   });
 
 beforeAll(ready);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Changes sealed as one record of `notes`, as another device would have pushed them. */
+const sealed = (changes: readonly Uint8Array[]): Uint8Array =>
+  DocumentCipher.forDocuments(K_MASTER, ['notes'])
+    .get('notes')!
+    .seal({ kind: 'changes', changes: [...changes] });
+/** One record per change. */
+const sealedEach = (changes: readonly Uint8Array[]): Uint8Array[] =>
+  changes.map((c) => sealed([c]));
 
 function makeStore(
   storage: MemoryLogStorage,
@@ -84,10 +97,10 @@ describe('DocumentStore: write path', () => {
     expect(A.getHeads(again.doc('notes'))).toEqual(A.getHeads(store.doc('notes')));
   });
 
-  it('hands onRecord the exact sealed bytes it wrote to disk', async () => {
+  it('hands its record sink the exact sealed bytes it wrote to disk', async () => {
     const storage = new MemoryLogStorage();
     const events: RecordEvent[] = [];
-    const store = await loaded(storage, { onRecord: (e) => events.push(e) });
+    const store = await loaded(storage, { sink: { recorded: (e) => events.push(e) } });
     await put(store, 'a', 1);
     await put(store, 'b', 2);
     const onDisk = parseFrames(logOf(storage)).records;
@@ -190,7 +203,9 @@ describe('DocumentStore: load and damage', () => {
       const device = A.change(A.clone(initial(), { actor: `0${i + 1}`.repeat(16) }), (d) => {
         d.items[key] = i;
       });
-      const applied = await store.applyRemote('notes', [A.getLastLocalChange(device)!]);
+      const applied = await store.receiveRecords('notes', [
+        sealed([A.getLastLocalChange(device)!]),
+      ]);
       expect(applied.ok).toBe(true);
     }
     expect(items(store)).toEqual({ x: 0, y: 1, z: 2, w: 3 });
@@ -212,7 +227,7 @@ describe('DocumentStore: load and damage', () => {
   it('holds back later changes that depend on a damaged record until it arrives again', async () => {
     const storage = new MemoryLogStorage();
     const sent: RecordEvent[] = [];
-    const store = await loaded(storage, { onRecord: (e) => sent.push(e) });
+    const store = await loaded(storage, { sink: { recorded: (e) => sent.push(e) } });
     for (let i = 0; i < 4; i += 1) await put(store, `k${i}`, i);
     const bytes = logOf(storage);
     const frames = parseFrames(bytes).records;
@@ -252,7 +267,7 @@ describe('DocumentStore: received changes', () => {
     const sent: RecordEvent[] = [];
     const aStorage = new MemoryLogStorage();
     const bStorage = new MemoryLogStorage();
-    const a = await loaded(aStorage, { onRecord: (e) => sent.push(e) });
+    const a = await loaded(aStorage, { sink: { recorded: (e) => sent.push(e) } });
     const b = await loaded(bStorage);
     return { a, b, aStorage, bStorage, sent };
   }
@@ -268,7 +283,7 @@ describe('DocumentStore: received changes', () => {
     const again = await b.receiveRecords('notes', records);
     expect(again.ok && again.value.applied).toBe(0);
     const changes = A.getAllChanges(a.doc('notes'));
-    const dup = await b.applyRemote('notes', changes);
+    const dup = await b.receiveRecords('notes', [sealed(changes)]);
     expect(dup.ok && [dup.value.applied, dup.value.duplicates]).toEqual([0, changes.length]);
     expect(logOf(bStorage).length).toBe(size);
     const reloaded = await loaded(await bStorage.reopen());
@@ -280,14 +295,14 @@ describe('DocumentStore: received changes', () => {
     for (let i = 0; i < 3; i += 1) await put(a, `k${i}`, i);
     const changes = A.getAllChanges(a.doc('notes'));
     const late = changes.slice(2);
-    const r1 = await b.applyRemote('notes', late);
+    const r1 = await b.receiveRecords('notes', sealedEach(late));
     expect(r1.ok && r1.value.applied).toBe(late.length);
     expect(items(b)).toEqual({});
-    const r2 = await b.applyRemote('notes', late);
+    const r2 = await b.receiveRecords('notes', sealedEach(late));
     expect(r2.ok && r2.value.applied).toBe(0);
     // The waiting changes survive a restart.
     const b2 = await loaded(await bStorage.reopen());
-    const r3 = await b2.applyRemote('notes', changes.slice(0, 2));
+    const r3 = await b2.receiveRecords('notes', sealedEach(changes.slice(0, 2)));
     expect(r3.ok).toBe(true);
     expect(items(b2)).toEqual({ k0: 0, k1: 1, k2: 2 });
     const logged = parseFrames(logOf(bStorage)).records.length;
@@ -300,10 +315,10 @@ describe('DocumentStore: received changes', () => {
     const toB: RecordEvent[] = [];
     const toA: RecordEvent[] = [];
     const a = await loaded(new MemoryLogStorage(), {
-      onRecord: (e) => e.origin !== 'remote' && toB.push(e),
+      sink: { recorded: (e) => toB.push(e) },
     });
     const b = await loaded(new MemoryLogStorage(), {
-      onRecord: (e) => e.origin !== 'remote' && toA.push(e),
+      sink: { recorded: (e) => toA.push(e) },
     });
     await put(a, 'fromA', 1);
     await put(b, 'fromB', 2);
@@ -324,11 +339,47 @@ describe('DocumentStore: received changes', () => {
     const { a, b } = await pair();
     await put(a, 'k', 1);
     const changes = A.getAllChanges(a.doc('notes'));
-    const r = await b.applyRemote('notes', [...changes, Uint8Array.of(1, 2, 3, 4, 5)]);
+    // One record per change, as devices push them: the garbage one is rejected whole.
+    const r = await b.receiveRecords('notes', [
+      ...sealedEach(changes),
+      sealed([Uint8Array.of(1, 2, 3, 4, 5)]),
+    ]);
     expect(r.ok && r.value.problems).toEqual([
       { doc: 'notes', index: changes.length, code: 'bad-automerge' },
     ]);
     expect(items(b)).toEqual({ k: 1 });
+  });
+
+  it('appends each received record that brought something as it came, sealing nothing', async () => {
+    const { a, b, bStorage, sent } = await pair();
+    for (let i = 0; i < 3; i += 1) await put(a, `k${i}`, i);
+    await put(b, 'mine', 9);
+    const own = parseFrames(logOf(bStorage)).records.length;
+    const seal = vi.spyOn(DocumentCipher.prototype, 'seal');
+    const r = await b.receiveRecords(
+      'notes',
+      sent.map((e) => e.record),
+    );
+    expect(seal).not.toHaveBeenCalled();
+    // A's first record is the starting state B holds already: it brings nothing and stays out.
+    expect(r.ok && r.value.stored).toEqual([1, 2, 3]);
+    expect(parseFrames(logOf(bStorage)).records.slice(own)).toEqual(
+      sent.slice(1).map((e) => e.record),
+    );
+    expect(items(await loaded(await bStorage.reopen()))).toEqual({ ...items(a), mine: 9 });
+  });
+
+  it('keeps no part of a record that holds a change Automerge rejects', async () => {
+    const { a, b, bStorage } = await pair();
+    await put(a, 'k', 1);
+    const [start, k] = A.getAllChanges(a.doc('notes'));
+    const mixed = sealed([k!, Uint8Array.of(1, 2, 3, 4, 5)]);
+    const r = await b.receiveRecords('notes', [sealed([start!]), mixed]);
+    expect(r.ok && r.value.problems).toEqual([{ doc: 'notes', index: 1, code: 'bad-automerge' }]);
+    expect(r.ok && r.value.stored).toEqual([]);
+    expect(items(b)).toEqual({});
+    expect(parseFrames(logOf(bStorage)).records).not.toContainEqual(mixed);
+    expect(items(await loaded(await bStorage.reopen()))).toEqual({});
   });
 });
 
@@ -338,7 +389,7 @@ describe('DocumentStore: compaction', () => {
     const events: RecordEvent[] = [];
     const store = await loaded(storage, {
       compaction: { maxRecords: 10 },
-      onRecord: (e) => events.push(e),
+      sink: { recorded: (e) => events.push(e) },
     });
     for (let i = 0; i < 25; i += 1) await put(store, `k${i}`, i);
     await store.idle();
@@ -402,7 +453,7 @@ describe('DocumentStore: compaction', () => {
 
   it('bootstraps a new device from a snapshot record', async () => {
     const events: RecordEvent[] = [];
-    const a = await loaded(new MemoryLogStorage(), { onRecord: (e) => events.push(e) });
+    const a = await loaded(new MemoryLogStorage(), { sink: { recorded: (e) => events.push(e) } });
     for (let i = 0; i < 5; i += 1) await put(a, `k${i}`, i);
     await a.compact('notes');
     const snapshot = events.filter((e) => e.origin === 'compaction').at(-1)!;
@@ -419,10 +470,10 @@ describe('DocumentStore: compaction', () => {
 });
 
 describe('DocumentStore: local changes made outside change()', () => {
-  it('logs them once and hands them to onRecord as local', async () => {
+  it('logs them once and hands them to the record sink as local', async () => {
     const storage = new MemoryLogStorage();
     const events: RecordEvent[] = [];
-    const store = await loaded(storage, { onRecord: (e) => events.push(e) });
+    const store = await loaded(storage, { sink: { recorded: (e) => events.push(e) } });
     const shared = A.change(
       A.clone(initial(), { actor: 'ca1e0000'.repeat(4) }),
       { time: 0 },
@@ -443,7 +494,7 @@ describe('DocumentStore: local changes made outside change()', () => {
 describe('DocumentStore: storage failures on the other paths', () => {
   it('rolls back received changes whose append failed, and takes them again later', async () => {
     const events: RecordEvent[] = [];
-    const a = await loaded(new MemoryLogStorage(), { onRecord: (e) => events.push(e) });
+    const a = await loaded(new MemoryLogStorage(), { sink: { recorded: (e) => events.push(e) } });
     await put(a, 'k', 1);
     const storage = new MemoryLogStorage();
     const b = await loaded(storage);

@@ -17,11 +17,16 @@
  * this device's own actor (option `actor`, else a random one per session),
  * since two devices writing as the same actor corrupt each other's history.
  *
- * Received changes (`applyRemote`, `receiveRecords`) are applied in one batch;
- * changes already present are not appended again; changes whose dependencies
- * have not arrived yet are kept (Automerge queues them) and persisted once.
- * `applyLocal` does the same for changes this device made outside `change`
- * (e.g. a deterministic shared change); its record leaves as `local`. Changes
+ * Received records (`receiveRecords`) are opened and their changes applied in
+ * one batch, and each record that brought something is appended to the log
+ * exactly as it came: it is sealed already, under the same keys, so it keeps
+ * one id (its hash) on the sending device, the relay and here, and nothing is
+ * sealed again. A record whose changes are all present already is not
+ * appended; one holding a change Automerge rejects is reported whole and none
+ * of it is applied or kept. Changes whose dependencies have not arrived yet
+ * are kept (Automerge queues them) and persisted once, with their record.
+ * `applyLocal` applies changes this device made outside `change` (e.g. a
+ * deterministic shared change) and seals them as a `local` record. Changes
  * that depend on a skipped (damaged) record wait the same way, until sync
  * delivers the missing change again.
  *
@@ -33,9 +38,10 @@
  * `Automerge.save()` keeps those only in its queue, and a later load that
  * merges this snapshot as older history (`getAllChanges`) would lose them.
  *
- * Every write leaves through `onRecord` with the exact sealed bytes written to
- * disk, for the sync layer to push (origin `local` and `compaction`; `remote`
- * records came from the relay). Operations on one document run one at a time.
+ * Every write leaves through the record sink (set at construction: the sync
+ * layer's outbox, which therefore exists before the store) with the exact
+ * sealed bytes written to disk, for the sync layer to push (origin `local` and
+ * `compaction`). Received records do not go there: they are on the relay already. Operations on one document run one at a time.
  * No browser API is used here: Node harnesses run it over MemoryLogStorage.
  * Await `ready()` of @cairn/shared before constructing a store (it derives keys).
  */
@@ -63,7 +69,7 @@ export const DEFAULT_COMPACTION: CompactionPolicy = { maxBytes: 1 << 20, maxReco
 /** After a failed compaction, wait for this many more records before trying again. */
 const COMPACTION_RETRY_RECORDS = 64;
 
-export type RecordOrigin = 'local' | 'remote' | 'compaction';
+export type RecordOrigin = 'local' | 'compaction';
 
 export interface RecordEvent<N extends string = string> {
   readonly doc: N;
@@ -71,6 +77,11 @@ export interface RecordEvent<N extends string = string> {
   readonly record: Uint8Array;
   readonly kind: RecordKind;
   readonly origin: RecordOrigin;
+}
+
+/** Where every sealed record the store appends goes, as it is appended. */
+export interface RecordSink<N extends string = string> {
+  recorded(event: RecordEvent<N>): void;
 }
 
 export type DocumentOrigin = 'load' | 'local' | 'remote';
@@ -100,6 +111,8 @@ export interface ApplyReport {
   readonly duplicates: number;
   /** Received records or changes that were rejected. */
   readonly problems: readonly RecordProblem[];
+  /** Indices of the received records appended to the log, as they came. */
+  readonly stored: readonly number[];
 }
 
 export interface ChangeOptions {
@@ -122,7 +135,8 @@ export interface DocumentStoreOptions<D extends Docs> {
    * Never share one between devices, or between two stores open at once.
    */
   readonly actor?: string;
-  readonly onRecord?: (event: RecordEvent<Name<D>>) => void;
+  /** Receives every sealed record appended (the sync layer's outbox). */
+  readonly sink?: RecordSink<Name<D>>;
   /** Expected failures of background work (compaction); the store keeps going. */
   readonly onBackgroundError?: (error: BackgroundError<Name<D>>) => void;
 }
@@ -355,30 +369,17 @@ export class DocumentStore<D extends Docs> {
     });
   }
 
-  /** Applies Automerge changes received from another device, in one batch. */
-  applyRemote(name: Name<D>, changes: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>> {
-    return this.applyChangeList(name, changes, 'remote');
-  }
-
   /**
    * Applies changes made on this device outside `change` (deterministic shared
-   * changes such as a year's month buckets): like `applyRemote`, but the record
-   * leaves through `onRecord` as `local`, so the sync layer pushes it.
+   * changes such as a year's month buckets), in one batch, sealed as one
+   * record that leaves through the sink as `local`, so the sync layer pushes it.
    */
   applyLocal(name: Name<D>, changes: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>> {
-    return this.applyChangeList(name, changes, 'local');
-  }
-
-  private applyChangeList(
-    name: Name<D>,
-    changes: readonly Uint8Array[],
-    origin: 'local' | 'remote',
-  ): Promise<StorageResult<ApplyReport>> {
     this.slot(name);
     return this.enqueue(name, async () => {
       const fresh = await this.ensureFresh(name);
       if (!fresh.ok) return fresh;
-      const result = await this.applyBatch(name, changes, origin);
+      const result = await this.applyLocalBatch(name, changes);
       if (!result.ok) return result;
       const { applied, duplicates, rejected } = result.value;
       const problems = [...rejected].map((index): RecordProblem => ({
@@ -386,14 +387,16 @@ export class DocumentStore<D extends Docs> {
         index,
         code: 'bad-automerge',
       }));
-      return ok({ applied, duplicates, problems });
+      return ok({ applied, duplicates, problems, stored: [] });
     });
   }
 
   /**
    * Opens sealed records received from the relay and applies them: snapshots
-   * merged as they are, changes in one batch. A record that does not open (or
-   * that belongs to another stream) is reported by its index and skipped.
+   * merged as they are, changes in one batch; every record that brought
+   * something is appended as it came (see the header). A record that does
+   * not open (or that belongs to another stream) is reported by its index
+   * and skipped.
    */
   receiveRecords(
     name: Name<D>,
@@ -404,6 +407,7 @@ export class DocumentStore<D extends Docs> {
       const fresh = await this.ensureFresh(name);
       if (!fresh.ok) return fresh;
       const problems: RecordProblem[] = [];
+      const stored: number[] = [];
       const changes: Uint8Array[] = [];
       const recordOf: number[] = [];
       let snapshotsApplied = 0;
@@ -420,17 +424,22 @@ export class DocumentStore<D extends Docs> {
           const merged = await this.mergeSnapshot(name, record, opened.value.snapshot);
           if (!merged.ok) return merged;
           if (merged.value === 'bad') problems.push({ doc: name, index, code: 'bad-automerge' });
-          if (merged.value === 'applied') snapshotsApplied += 1;
+          if (merged.value === 'applied') {
+            snapshotsApplied += 1;
+            stored.push(index);
+          }
         }
       }
-      const result = await this.applyBatch(name, changes, 'remote');
+      const result = await this.applyReceived(name, records, changes, recordOf);
       if (!result.ok) return result;
-      const badRecords = new Set([...result.value.rejected].map((i) => recordOf[i] ?? -1));
-      for (const index of badRecords) problems.push({ doc: name, index, code: 'bad-automerge' });
+      for (const index of result.value.badRecords) {
+        problems.push({ doc: name, index, code: 'bad-automerge' });
+      }
       return ok({
         applied: result.value.applied + snapshotsApplied,
         duplicates: result.value.duplicates,
         problems: problems.sort((a, b) => a.index - b.index),
+        stored: [...stored, ...result.value.stored].sort((a, b) => a - b),
       });
     });
   }
@@ -450,8 +459,7 @@ export class DocumentStore<D extends Docs> {
       return slot.stale ? err('io', 'could not reload the document from its log') : ok('bad');
     }
     if (sameHeads(before, A.getHeads(slot.doc))) return ok('duplicate');
-    const base = await this.persistBase(name);
-    const written = base.ok ? await this.appendSealed(name, sealed, 'snapshot', 'remote') : base;
+    const written = await this.appendReceived(name, [sealed]);
     if (!written.ok) {
       await this.rollBack(name);
       return written;
@@ -462,10 +470,106 @@ export class DocumentStore<D extends Docs> {
     return ok('applied');
   }
 
-  private async applyBatch(
+  /**
+   * Applies the changes of received change records in one batch and appends,
+   * as they came, the records that brought a change newly applied or newly
+   * waiting for its dependencies. A record holding a change Automerge rejects
+   * is left out whole (and reported by the caller).
+   */
+  private async applyReceived(
+    name: Name<D>,
+    records: readonly Uint8Array[],
+    changes: readonly Uint8Array[],
+    recordOf: readonly number[],
+  ): Promise<
+    StorageResult<{ applied: number; duplicates: number; stored: number[]; badRecords: number[] }>
+  > {
+    const slot = this.slot(name);
+    const none = { applied: 0, duplicates: 0, stored: [], badRecords: [] };
+    if (changes.length === 0) return ok(none);
+    const beforeHeads = A.getHeads(slot.doc);
+    const bad = new Set<number>();
+    let accepted = changes.map((_, i) => i);
+    const pick = (): Uint8Array[] => accepted.map((i) => changes[i] ?? new Uint8Array());
+    let after: A.Doc<D[Name<D>]>;
+    for (;;) {
+      try {
+        [after] = A.applyChanges(slot.doc, pick());
+        break;
+      } catch {
+        // Start again from what is durable, find the offending changes, and leave
+        // their whole records out: a record is kept as it came, or not at all.
+        await this.rollBack(name);
+        if (slot.stale) return err('io', 'could not reload the document from its log');
+        const tolerant = applyOneByOne(slot.doc, pick(), this.options.actor);
+        if (tolerant.rejected.size === 0) {
+          after = tolerant.doc;
+          break;
+        }
+        for (const r of tolerant.rejected) bad.add(recordOf[accepted[r] ?? -1] ?? -1);
+        accepted = accepted.filter((i) => !bad.has(recordOf[i] ?? -1));
+        if (accepted.length === 0) {
+          after = slot.doc;
+          break;
+        }
+      }
+    }
+    const newlyApplied = A.getChangesSince(after, beforeHeads);
+    const keep = new Set<number>();
+    let fresh = 0;
+    let resolvedPending: string[] = [];
+    const newlyPending = new Set<string>();
+    if (slot.pendingLogged.size === 0 && newlyApplied.length === accepted.length) {
+      // Every accepted change is new and none waits: every record that sent one is kept.
+      // (The common case, decided without decoding a change.)
+      for (const i of accepted) keep.add(recordOf[i] ?? -1);
+      fresh = accepted.length;
+    } else if (newlyApplied.length > 0 || hasPending(after)) {
+      const applied = new Set(newlyApplied.map(changeHash));
+      resolvedPending = [...applied].filter((h) => slot.pendingLogged.has(h));
+      for (const h of resolvedPending) applied.delete(h);
+      for (const i of accepted) {
+        const c = changes[i];
+        if (c === undefined) continue;
+        const h = changeHash(c);
+        if (applied.delete(h)) {
+          // Newly applied: the first record that brought it keeps it.
+          keep.add(recordOf[i] ?? -1);
+          fresh += 1;
+        } else if (!A.hasHeads(after, [h]) && !slot.pendingLogged.has(h) && !newlyPending.has(h)) {
+          // Waiting for its dependencies, and not logged yet.
+          newlyPending.add(h);
+          keep.add(recordOf[i] ?? -1);
+          fresh += 1;
+        }
+      }
+    }
+    slot.doc = after;
+    const stored = [...keep].sort((a, b) => a - b);
+    if (stored.length > 0) {
+      const written = await this.appendReceived(
+        name,
+        stored.map((i) => records[i] ?? new Uint8Array()),
+      );
+      if (!written.ok) {
+        await this.rollBack(name);
+        return written;
+      }
+    }
+    for (const h of resolvedPending) slot.pendingLogged.delete(h);
+    for (const h of newlyPending) slot.pendingLogged.add(h);
+    if (newlyApplied.length > 0 || bad.size > 0) {
+      slot.published = after;
+      this.emit({ doc: name, origin: 'remote' });
+      this.maybeCompact(name);
+    }
+    const duplicates = Math.max(0, accepted.length - fresh - resolvedPending.length);
+    return ok({ applied: fresh, duplicates, stored, badRecords: [...bad].sort((a, b) => a - b) });
+  }
+
+  private async applyLocalBatch(
     name: Name<D>,
     changes: readonly Uint8Array[],
-    origin: 'local' | 'remote',
   ): Promise<StorageResult<{ applied: number; duplicates: number; rejected: Set<number> }>> {
     const slot = this.slot(name);
     if (changes.length === 0) return ok({ applied: 0, duplicates: 0, rejected: new Set() });
@@ -508,7 +612,7 @@ export class DocumentStore<D extends Docs> {
     slot.doc = after;
     const fresh = [...toWrite, ...newlyPending];
     if (fresh.length > 0) {
-      const written = await this.append(name, { kind: 'changes', changes: fresh }, origin);
+      const written = await this.append(name, { kind: 'changes', changes: fresh }, 'local');
       if (!written.ok) {
         await this.rollBack(name);
         return written;
@@ -518,7 +622,7 @@ export class DocumentStore<D extends Docs> {
     for (const h of newlyPendingHashes) slot.pendingLogged.add(h);
     if (newlyApplied.length > 0 || rejected.size > 0) {
       slot.published = after;
-      this.emit({ doc: name, origin });
+      this.emit({ doc: name, origin: 'local' });
       this.maybeCompact(name);
     }
     const duplicates = Math.max(0, accepted.length - fresh.length - resolvedPending.length);
@@ -556,7 +660,33 @@ export class DocumentStore<D extends Docs> {
     if (!appended.ok) return appended;
     slot.bytes = appended.value;
     slot.records += 1;
-    this.options.onRecord?.({ doc: name, record, kind, origin });
+    this.options.sink?.recorded({ doc: name, record, kind, origin });
+    return ok(undefined);
+  }
+
+  /**
+   * Appends received records as they came, in one write, after the initial
+   * state if the log does not hold it yet (they depend on it). They do not go
+   * to the sink: the relay has them.
+   */
+  private async appendReceived(
+    name: Name<D>,
+    records: readonly Uint8Array[],
+  ): Promise<StorageResult<void>> {
+    const base = await this.persistBase(name);
+    if (!base.ok) return base;
+    const slot = this.slot(name);
+    const frames = records.map(frameRecord);
+    const bytes = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    let at = 0;
+    for (const f of frames) {
+      bytes.set(f, at);
+      at += f.length;
+    }
+    const appended = await this.options.storage.append(slot.file, bytes);
+    if (!appended.ok) return appended;
+    slot.bytes = appended.value;
+    slot.records += records.length;
     return ok(undefined);
   }
 
@@ -581,7 +711,7 @@ export class DocumentStore<D extends Docs> {
     slot.bytes = framed.length;
     slot.records = 1;
     slot.unpersisted = [];
-    this.options.onRecord?.({ doc: name, record, kind: 'snapshot', origin: 'compaction' });
+    this.options.sink?.recorded({ doc: name, record, kind: 'snapshot', origin: 'compaction' });
     return ok(true);
   }
 

@@ -50,6 +50,7 @@ export {
   type DocumentStoreOptions,
   type RecordEvent,
   type RecordOrigin,
+  type RecordSink,
 } from './document-store';
 export {
   KEYS_DATABASE,

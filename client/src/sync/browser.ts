@@ -1,21 +1,26 @@
 /**
- * The sync engine in the browser: IndexedDB for its state, the browser's
- * WebSocket and fetch, the device's keys from IndexedDB, and the window's
- * `online`/`offline` events. Exposes what the UI needs (`SyncControls`): the
- * status as a SyncState and the Settings opt-in. Nothing here waits on the
- * network before returning to the UI.
+ * Sync in the browser: IndexedDB for its state, the browser's WebSocket and
+ * fetch, the device's keys from IndexedDB, and the window's `online`/`offline`
+ * events. `openBrowserSync` builds the replica, the document store around its
+ * outbox, and the engine, in that order. Exposes what the UI needs
+ * (`SyncControls`): the status as a SyncState and the Settings opt-in. Nothing
+ * here waits on the network before returning to the UI.
  */
 import { err, ok, type Result } from '@cairn/shared';
 import type { Outcome, SyncControls, SyncSettingsView, SyncState } from '../app/types';
 import { loadOrCreateDeviceKeys } from '../storage/keys';
-import { SyncEngine, type SyncDocuments, type SyncProblem } from './engine';
-import { IdbSyncStore } from './idb-sync-store';
-import type { DeviceIdentity } from './register';
-import { browserSocket } from './socket';
-import type { SyncStatus } from './status';
-import { normaliseRelayUrl } from './wire';
+import type { RecordSink } from '../storage/document-store';
 import type { LogStorage } from '../storage/log-storage';
-import type { RecordEvent } from '../storage/document-store';
+import { SyncEngine } from './engine/engine';
+import type { SyncStatus } from './engine/status';
+import { IdbSyncStore } from './idb-sync-store';
+import type { SyncStore } from './ports';
+import { openReplica } from './replica/open-replica';
+import type { ReplicaDocuments, SyncProblem } from './replica/ports';
+import type { Replica } from './replica/replica';
+import type { DeviceIdentity } from './session/registration';
+import { browserSocket } from './socket';
+import { normaliseRelayUrl } from './wire';
 
 const MAX_LABEL = 64;
 
@@ -73,6 +78,25 @@ function describe(p: SyncProblem): string {
   }
 }
 
+/**
+ * The document store and browser sync of this device: the replica's outbox is
+ * the store's record sink, so it is made first and handed to `documents`.
+ */
+export function openBrowserSync<S extends ReplicaDocuments>(options: {
+  kMaster: Uint8Array;
+  documentNames: readonly string[];
+  logs: Pick<LogStorage, 'read'>;
+  documents: (sink: RecordSink) => S;
+}): { documents: S; sync: BrowserSync } {
+  const store = new IdbSyncStore();
+  const { documents, replica } = openReplica({
+    ...options,
+    store,
+    onProblem: (p) => console.warn(describe(p)),
+  });
+  return { documents, sync: new BrowserSync(replica, store) };
+}
+
 export class BrowserSync implements SyncControls {
   readonly engine: SyncEngine;
   private identityCache: DeviceIdentity | undefined;
@@ -80,21 +104,16 @@ export class BrowserSync implements SyncControls {
   private readonly onOnline = (): void => this.engine.setNetwork(true);
   private readonly onOffline = (): void => this.engine.setNetwork(false);
 
-  constructor(documents: SyncDocuments, logs: Pick<LogStorage, 'read'>) {
+  constructor(replica: Replica, store: SyncStore) {
     this.engine = new SyncEngine({
-      documents,
-      logs,
-      store: new IdbSyncStore(),
+      replica,
+      settings: store,
       identity: () => this.identity(),
       connect: browserSocket,
       fetch: (url, init) => fetch(url, init),
       online: navigator.onLine,
-      onProblem: (p) => console.warn(describe(p)),
     });
   }
-
-  /** The DocumentStore's `onRecord` hook. */
-  readonly capture = (event: RecordEvent): void => this.engine.capture(event);
 
   /** Loads the saved choice and, if sync is on, starts it in the background. */
   async start(): Promise<void> {

@@ -20,7 +20,6 @@
  */
 import type { Result } from '@cairn/shared';
 import * as v from 'valibot';
-import type { RecordProblemCode } from '../storage/sealed-log';
 
 export const SyncSettings = v.object({
   enabled: v.boolean(),
@@ -80,11 +79,5 @@ export interface SyncStore {
   close(): void;
 }
 
-/** What the engine reports besides its status (the browser logs it; tests assert on it). */
-export type SyncProblem =
-  /** A received event that was not applied (it is skipped for good). */
-  | { kind: 'record'; doc: string; seq: number; code: RecordProblemCode | 'bad-data' }
-  /** A queued record the relay can never accept; it left the queue. */
-  | { kind: 'dropped'; doc: string; eventId: string; code: string; message: string }
-  /** Local storage (logs, the sync store) failed; the engine retries later. */
-  | { kind: 'storage'; message: string };
+/** The part of the store the engine uses: the settings, and closing it at the end. */
+export type SettingsStore = Pick<SyncStore, 'loadSettings' | 'saveSettings' | 'close'>;

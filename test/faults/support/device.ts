@@ -9,13 +9,16 @@
 import { ok } from '@cairn/shared';
 import type { DocumentStore, RecordEvent } from '../../../client/src/storage/document-store';
 import { MemoryLogStorage } from '../../../client/src/storage/memory-log-storage';
-import { SyncEngine, type SyncProblem } from '../../../client/src/sync/engine';
+import { SyncEngine } from '../../../client/src/sync/engine/engine';
 import { MemorySyncStore } from '../../../client/src/sync/memory-sync-store';
+import { openReplica } from '../../../client/src/sync/replica/open-replica';
+import type { SyncProblem } from '../../../client/src/sync/replica/ports';
+import type { Replica } from '../../../client/src/sync/replica/replica';
 import type { SocketFactory } from '../../../client/src/sync/socket';
 import { eventIdOf } from '../../../client/src/sync/wire';
 import { nodeSocket } from '../../support/harness-device';
 import { rng } from './scale';
-import { imm, loadStore, type DocName, type Docs } from './store';
+import { DOC_NAMES, imm, makeStore, type DocName, type Docs } from './store';
 import type { Identity } from './wire';
 
 export interface Ack {
@@ -189,6 +192,7 @@ export class FaultDevice {
     readonly options: FaultDeviceOptions,
     readonly storage: MemoryLogStorage,
     readonly store: DocumentStore<Docs>,
+    readonly replica: Replica,
     readonly engine: SyncEngine,
   ) {
     this.acked = tally.acked;
@@ -209,20 +213,31 @@ export class FaultDevice {
       inFlight: new Set(),
       chaos: { copies: [0, 0, 0, 0], acksLost: 0, mode: 'random' },
     };
-    // The store's hook needs the engine, built after the store.
-    const late: { engine?: SyncEngine } = {};
-    const onRecord = (e: RecordEvent): void => {
-      if (e.origin !== 'remote') tally.written.set(eventIdOf(e.record), e.doc);
-      late.engine?.capture(e);
-    };
-    const { store } = await loadStore(storage, {
+    const syncStore = new MemorySyncStore();
+    // The replica's outbox is the store's sink; the tally sees every record on its way there.
+    const { documents: store, replica } = openReplica({
       kMaster: options.kMaster,
-      onRecord,
-      actor: options.actor,
-      onBackgroundError: ({ doc, error }) => {
-        throw new Error(`compaction of ${doc} failed: ${error.message}`);
-      },
+      documentNames: DOC_NAMES,
+      store: syncStore,
+      logs: storage,
+      onProblem: (p) => tally.problems.push(p),
+      documents: (outbox) =>
+        makeStore(storage, {
+          kMaster: options.kMaster,
+          sink: {
+            recorded(e: RecordEvent): void {
+              tally.written.set(eventIdOf(e.record), e.doc);
+              outbox.recorded(e);
+            },
+          },
+          actor: options.actor,
+          onBackgroundError: ({ doc, error }) => {
+            throw new Error(`compaction of ${doc} failed: ${error.message}`);
+          },
+        }),
     });
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(`load failed: ${loaded.error.code}`);
     const { identity } = options;
     const onAck = (eventId: string, ack: Ack): void => {
       const known = tally.acked.get(eventId);
@@ -232,9 +247,8 @@ export class FaultDevice {
       tally.acked.set(eventId, ack);
     };
     const engine = new SyncEngine({
-      documents: store,
-      logs: storage,
-      store: new MemorySyncStore(),
+      replica,
+      settings: syncStore,
       identity: () =>
         Promise.resolve(
           ok({
@@ -251,10 +265,8 @@ export class FaultDevice {
           : chaotic(nodeSocket, options.chaos.seed, tally.chaos),
       ),
       fetch: (url, init) => fetch(url, init),
-      onProblem: (p) => tally.problems.push(p),
     });
-    late.engine = engine;
-    const device = new FaultDevice(tally, options, storage, store, engine);
+    const device = new FaultDevice(tally, options, storage, store, replica, engine);
     const started = await engine.start();
     if (!started.ok) throw new Error(`sync store failed: ${started.error.message}`);
     const enabled = await engine.enable(options.relayUrl, {
@@ -281,7 +293,7 @@ export class FaultDevice {
   }
 
   get idle(): boolean {
-    return this.engine.queueLength === 0 && this.engine.status.get().kind === 'synced';
+    return this.replica.progress.get().queued === 0 && this.engine.status.get().kind === 'synced';
   }
 
   async close(): Promise<void> {

@@ -219,7 +219,7 @@ async function until(test: () => boolean, ms: number, what: string): Promise<voi
 async function lostTail(devices: FaultDevice[]): Promise<void> {
   const drained = (): boolean => {
     for (const d of devices) d.wake();
-    return devices.every((d) => d.engine.queueLength === 0);
+    return devices.every((d) => d.replica.progress.get().queued === 0);
   };
   await until(drained, 120_000, 'every push is acknowledged');
   for (const d of devices) d.chaos.mode = 'lose';
@@ -248,7 +248,7 @@ async function standing(base: string, id: Identity, devices: FaultDevice[]): Pro
   }
   const state = devices.map((d) => ({
     status: d.engine.status.get(),
-    queue: d.engine.queueLength,
+    queue: d.replica.progress.get().queued,
     docs: DOC_NAMES.map((doc) => {
       const stream = toBase64(d.store.streamId(doc));
       const here = d.store.doc(doc);
@@ -258,7 +258,7 @@ async function standing(base: string, id: Identity, devices: FaultDevice[]): Pro
         .filter((h) => !A.hasHeads(here, [h])).length;
       return {
         doc,
-        cursor: d.engine.cursor(stream),
+        cursor: d.replica.cursor(stream),
         relayHead: heads.get(stream),
         heads: d.store.heads(doc).length,
         othersHeadsMissingHere: lacking,

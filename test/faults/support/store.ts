@@ -12,6 +12,7 @@ import {
   type DocumentStoreOptions,
 } from '../../../client/src/storage/document-store';
 import type { MemoryLogStorage } from '../../../client/src/storage/memory-log-storage';
+import { DocumentCipher } from '../../../client/src/storage/sealed-log';
 
 export const K_MASTER = fromHex('4661756c74207375697465206b6579202d2066697865642c206e6f7420726561');
 
@@ -51,6 +52,13 @@ export async function loadStore(
   const loaded = await store.load();
   if (!loaded.ok) throw new Error(`load failed: ${loaded.error.code}`);
   return { store, reports: loaded.value };
+}
+
+/** Another device's changes as it would have pushed them: one record, sealed under K_MASTER. */
+export function sealChanges(doc: DocName, changes: readonly Uint8Array[]): Uint8Array {
+  const cipher = DocumentCipher.forDocuments(K_MASTER, [doc]).get(doc);
+  if (cipher === undefined) throw new Error(`no cipher for ${doc}`);
+  return cipher.seal({ kind: 'changes', changes: [...changes] });
 }
 
 export const imm = (value: string): A.ImmutableString => new A.ImmutableString(value);

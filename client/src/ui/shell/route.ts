@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { Observable } from '../../lib/observable';
 
 export const routes = ['today', 'habits', 'history', 'settings'] as const;
 export type Route = (typeof routes)[number];
@@ -8,12 +9,20 @@ function current(): Route {
   return routes.find((r) => r === name) ?? 'today';
 }
 
-function subscribe(listener: () => void): () => void {
-  window.addEventListener('hashchange', listener);
-  return () => window.removeEventListener('hashchange', listener);
+let route: Observable<Route> | undefined;
+
+/** The route as an observable, fed by `hashchange` from its first use on. */
+function routeObservable(): Observable<Route> {
+  if (route === undefined) {
+    const r = new Observable<Route>(current());
+    window.addEventListener('hashchange', () => r.set(current()));
+    route = r;
+  }
+  return route;
 }
 
 /** The screen shown, kept in the URL hash so reload and back keep their place. */
 export function useRoute(): Route {
-  return useSyncExternalStore(subscribe, current);
+  const r = routeObservable();
+  return useSyncExternalStore(r.subscribe, r.get);
 }

@@ -1,7 +1,8 @@
 import { fromHex, ready, sha256, toBase64 } from '@cairn/shared';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../src/sync/backoff';
-import { contiguousRun, windowOf } from '../../../src/sync/session';
+import { backoffDelay } from '../../../src/sync/engine/backoff';
+import { windowOf } from '../../../src/sync/replica/push-window';
+import { contiguousRun } from '../../../src/sync/session/relay-connection';
 import { accountsUrl, eventIdOf, normaliseRelayUrl, webSocketUrl } from '../../../src/sync/wire';
 
 await ready();

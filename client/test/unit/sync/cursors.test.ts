@@ -3,7 +3,7 @@
  * compaction snapshot.
  */
 import { describe, expect, it } from 'vitest';
-import { Cursors } from '../../../src/sync/cursors';
+import { Cursors } from '../../../src/sync/replica/cursors';
 
 const cursors = (): Cursors => new Cursors(() => undefined);
 

@@ -9,7 +9,7 @@ import {
   type ServerMessage,
   type WireEvent,
 } from '@cairn/shared';
-import type { Timers } from '../../../src/sync/backoff';
+import type { Timers } from '../../../src/sync/timers';
 import type { SocketFactory, SocketHandlers } from '../../../src/sync/socket';
 
 /** The next macrotask (client code is typed for the browser: no setImmediate). */

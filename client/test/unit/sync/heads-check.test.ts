@@ -11,7 +11,7 @@ import {
   PING_INTERVAL_MS,
   SETTLE_CHECK_MAX_MS,
   SETTLE_CHECK_MS,
-} from '../../../src/sync/session';
+} from '../../../src/sync/session/relay-connection';
 import { eventIdOf } from '../../../src/sync/wire';
 import { FakeRelay, ManualTimers } from './fakes';
 import { items, makeDevice, openStore, type Docs } from './setup';
@@ -69,7 +69,7 @@ describe('heads check', () => {
       streamId: p.stream('notes'),
     });
     expect(items(d.store)).toEqual(items(p.store));
-    expect(d.engine.cursor(p.stream('notes'))).toBe(relay.events(p.stream('notes')).length);
+    expect(d.replica.cursor(p.stream('notes'))).toBe(relay.events(p.stream('notes')).length);
     expect(d.engine.status.get()).toEqual({ kind: 'synced' });
   });
 

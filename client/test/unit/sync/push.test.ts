@@ -23,7 +23,7 @@ describe('push queue', () => {
     // The first write also logs the document's starting state: 4 records for 3 edits.
     expect(expected).toHaveLength(4);
     expect(d.engine.status.get()).toEqual({ kind: 'offline', queued: 4 });
-    expect((await d.syncStore.count()).ok && d.engine.queueLength).toBe(4);
+    expect((await d.syncStore.count()).ok && d.replica.progress.get().queued).toBe(4);
 
     relay.down = false;
     await timers.advance(1000);
@@ -120,14 +120,14 @@ describe('push queue', () => {
     await d.write('k1', '1');
     await settle();
     // Own acknowledged events moved the cursor over them.
-    expect(d.engine.cursor(stream)).toBe(3);
+    expect(d.replica.cursor(stream)).toBe(3);
     await d.write('k2', '2');
     await d.store.idle();
     await settle();
     const events = relay.events(stream);
     // Cursor 3 when compacted, then the own event at 4 (queued before it) was acknowledged.
     expect(events.map((e) => e.coversSeq)).toEqual([undefined, undefined, undefined, undefined, 4]);
-    expect(d.engine.cursor(stream)).toBe(5);
+    expect(d.replica.cursor(stream)).toBe(5);
   });
   it('covers the events queued before a snapshot once they are acknowledged', async () => {
     const relay = new FakeRelay();
@@ -143,7 +143,7 @@ describe('push queue', () => {
     await timers.advance(1000);
     const events = relay.events(stream);
     expect(events.map((e) => e.coversSeq)).toEqual([undefined, undefined, undefined, undefined, 4]);
-    expect(d.engine.cursor(stream)).toBe(5);
+    expect(d.replica.cursor(stream)).toBe(5);
   });
 
   it('does not cover a remote event that arrived after the snapshot was taken', async () => {
@@ -154,7 +154,7 @@ describe('push queue', () => {
     await d.write('k0', '0');
     await d.write('k1', '1');
     await settle();
-    expect(d.engine.cursor(stream)).toBe(3);
+    expect(d.replica.cursor(stream)).toBe(3);
     // Offline: the third write compacts (cover taken at cursor 3); then another
     // device's event lands at seq 4, before this device's own at 5.
     relay.dropAll();

@@ -6,7 +6,7 @@
 import { toBase64 } from '@cairn/shared';
 import { describe, expect, it } from 'vitest';
 import { MemoryLogStorage } from '../../../src/storage/memory-log-storage';
-import { COALESCE_MS } from '../../../src/sync/session';
+import { COALESCE_MS } from '../../../src/sync/session/relay-connection';
 import { eventIdOf } from '../../../src/sync/wire';
 import { FakeRelay, ManualTimers, settle } from './fakes';
 import { items, makeDevice, openStore, type Docs } from './setup';
@@ -54,7 +54,7 @@ describe('pull', () => {
     expect(items(d.store)).toEqual(items(peer.store));
     // 7: this device's own first record (its starting state) followed, and was acknowledged.
     expect(relay.events(peer.stream)).toHaveLength(7);
-    expect(d.engine.cursor(peer.stream)).toBe(7);
+    expect(d.replica.cursor(peer.stream)).toBe(7);
     const saved = await d.syncStore.cursors();
     expect(saved.ok && saved.value.get(peer.stream)).toBe(7);
     // Progress: first the totals are unknown, then they are counted, and it ends synced.
@@ -75,7 +75,7 @@ describe('pull', () => {
     const timers = new ManualTimers();
     const first = await peerWrites(relay, 2);
     const d = await makeDevice(relay, timers);
-    expect(d.engine.cursor(first.stream)).toBe(4);
+    expect(d.replica.cursor(first.stream)).toBe(4);
     d.engine.setNetwork(false);
     await settle();
     const pulls = (): unknown[] => relay.received.filter((m) => m.type === 'pull');
@@ -185,7 +185,7 @@ describe('fan-out', () => {
     await timers.advance(COALESCE_MS);
     expect(relay.received.filter((m) => m.type === 'pull').at(-1)).toMatchObject({ after: 0 });
     expect(items(d.store)).toEqual({ a: '1', b: '2' });
-    expect(d.engine.cursor(stream)).toBe(relay.events(stream).length);
+    expect(d.replica.cursor(stream)).toBe(relay.events(stream).length);
   });
 });
 
@@ -210,7 +210,7 @@ describe('unreadable events', () => {
       { kind: 'record', doc: 'notes', seq: 2, code: 'authentication-failed' },
     ]);
     expect(items(d.store)).toEqual({});
-    expect(d.engine.cursor(stream)).toBe(2);
+    expect(d.replica.cursor(stream)).toBe(2);
     expect(d.engine.status.get()).toEqual({ kind: 'synced' });
     // Nothing unauthenticated reached the log.
     const reopened = await MemoryLogStorage.open(d.files);
@@ -242,6 +242,6 @@ describe('bootstrap', () => {
     // One batch: the snapshot and the events after what it covers, not the whole history.
     expect(first?.[1].length).toBe(events.length - newest);
     expect(items(fresh.store)).toEqual(items(writer.store));
-    expect(fresh.engine.cursor(stream)).toBe(relay.events(stream).length);
+    expect(fresh.replica.cursor(stream)).toBe(relay.events(stream).length);
   });
 });

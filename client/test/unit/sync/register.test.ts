@@ -7,8 +7,8 @@ import {
 } from '@cairn/shared';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { Cursors } from '../../../src/sync/cursors';
-import { registerAccount, type FetchLike } from '../../../src/sync/register';
+import { Cursors } from '../../../src/sync/replica/cursors';
+import { registerAccount, type FetchLike } from '../../../src/sync/session/registration';
 
 await ready();
 

@@ -1,4 +1,4 @@
-/** A device for the engine's unit tests: a real DocumentStore in memory, the engine, a fake relay. */
+/** A device for sync's unit tests: a real DocumentStore in memory, the replica and engine, a fake relay. */
 import * as A from '@automerge/automerge';
 import { ed25519KeyPair, fromHex, ready, toBase64, type Result } from '@cairn/shared';
 import { vi } from 'vitest';
@@ -6,11 +6,14 @@ import {
   DocumentStore,
   type CompactionPolicy,
   type RecordEvent,
+  type RecordSink,
 } from '../../../src/storage/document-store';
 import { MemoryFiles, MemoryLogStorage } from '../../../src/storage/memory-log-storage';
-import { SyncEngine, type SyncProblem } from '../../../src/sync/engine';
+import { SyncEngine } from '../../../src/sync/engine/engine';
 import { MemorySyncStore } from '../../../src/sync/memory-sync-store';
-import type { DeviceIdentity } from '../../../src/sync/register';
+import { openReplica } from '../../../src/sync/replica/open-replica';
+import type { SyncProblem } from '../../../src/sync/replica/ports';
+import type { DeviceIdentity } from '../../../src/sync/session/registration';
 import { eventIdOf } from '../../../src/sync/wire';
 import { settle, type FakeRelay, type ManualTimers } from './fakes';
 
@@ -34,19 +37,27 @@ export function deviceId(n: number): string {
   return `dd${n.toString(16).padStart(6, '0')}-0000-4000-8000-000000000000`;
 }
 
+function newStore(
+  storage: MemoryLogStorage,
+  sink?: RecordSink<keyof Docs>,
+  compaction?: Partial<CompactionPolicy>,
+): DocumentStore<Docs> {
+  return new DocumentStore<Docs>({
+    storage,
+    kMaster: K_MASTER,
+    documents: { notes: () => A.clone(genesis), other: () => A.clone(genesis) },
+    ...(sink === undefined ? {} : { sink }),
+    ...(compaction === undefined ? {} : { compaction }),
+  });
+}
+
 export async function openStore(
   onRecord?: (e: RecordEvent<keyof Docs>) => void,
   compaction?: Partial<CompactionPolicy>,
   files = new MemoryFiles(),
 ) {
   const storage = await MemoryLogStorage.open(files);
-  const store = new DocumentStore<Docs>({
-    storage,
-    kMaster: K_MASTER,
-    documents: { notes: () => A.clone(genesis), other: () => A.clone(genesis) },
-    ...(onRecord === undefined ? {} : { onRecord }),
-    ...(compaction === undefined ? {} : { compaction }),
-  });
+  const store = newStore(storage, onRecord && { recorded: onRecord }, compaction);
   const loaded = await store.load();
   if (!loaded.ok) throw new Error(loaded.error.message);
   return { store, storage, files };
@@ -65,35 +76,45 @@ export async function makeDevice(
     enable?: boolean;
   } = {},
 ) {
-  // The store needs the engine's capture, the engine needs the store: bind it late.
-  const late: { engine?: SyncEngine } = {};
   const captured: RecordEvent<keyof Docs>[] = [];
-  const { store, storage, files } = await openStore(
-    (e) => {
-      captured.push(e);
-      late.engine?.capture(e);
-    },
-    options.compaction,
-    options.files,
-  );
-  const receive = vi.spyOn(store, 'receiveRecords');
+  const files = options.files ?? new MemoryFiles();
+  const storage = await MemoryLogStorage.open(files);
   const problems: SyncProblem[] = [];
   const syncStore = options.syncStore ?? new MemorySyncStore();
+  // The replica's outbox is the store's sink; the test sees every record on its way there.
+  const { documents: store, replica } = openReplica({
+    kMaster: K_MASTER,
+    documentNames: ['notes', 'other'],
+    store: syncStore,
+    logs: storage,
+    onProblem: (p) => problems.push(p),
+    documents: (outbox) =>
+      newStore(
+        storage,
+        {
+          recorded(e) {
+            captured.push(e);
+            outbox.recorded(e);
+          },
+        },
+        options.compaction,
+      ),
+  });
+  const loaded = await store.load();
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const receive = vi.spyOn(store, 'receiveRecords');
   const n = options.n ?? 1;
   const signing = ed25519KeyPair(fromHex(n.toString(16).padStart(2, '0').repeat(32)));
   const identity: DeviceIdentity = { signing, boxPublicKey: new Uint8Array(32), label: `d${n}` };
   const engine = new SyncEngine({
-    documents: store,
-    logs: storage,
-    store: syncStore,
+    replica,
+    settings: syncStore,
     identity: (): Promise<Result<DeviceIdentity, string>> =>
       Promise.resolve({ ok: true, value: identity }),
     connect: relay.factory,
     fetch: () => Promise.reject(new Error('no registration in these tests')),
     timers,
-    onProblem: (p) => problems.push(p),
   });
-  late.engine = engine;
   const started = await engine.start();
   if (!started.ok) throw new Error(started.error.message);
   if (options.enable !== false) {
@@ -112,14 +133,24 @@ export async function makeDevice(
     });
     if (!r.ok) throw new Error(r.error.message);
   };
-  return { engine, store, storage, files, syncStore, captured, receive, problems, streamOf, write };
+  return {
+    engine,
+    replica,
+    store,
+    storage,
+    files,
+    syncStore,
+    captured,
+    receive,
+    problems,
+    streamOf,
+    write,
+  };
 }
 
 /** The sealed records a store wrote that the engine should push, as the relay would store them. */
 export function pushable(captured: readonly RecordEvent[]): { eventId: string; data: string }[] {
-  return captured
-    .filter((e) => e.origin !== 'remote')
-    .map((e) => ({ eventId: eventIdOf(e.record), data: toBase64(e.record) }));
+  return captured.map((e) => ({ eventId: eventIdOf(e.record), data: toBase64(e.record) }));
 }
 
 export function items(

@@ -1,5 +1,5 @@
 /**
- * Per-stream cursors (see engine.ts "Cursors"): the highest seq applied here.
+ * Per-stream cursors (see replica.ts): the highest seq applied here.
  * A cursor only moves forward. An acknowledged event of this device's own
  * that directly follows the cursor moves it too, since its content is here
  * already; own seqs further ahead wait until the gap before them is filled.

@@ -1,7 +1,10 @@
 /**
  * One connection to the relay, from open to close (the engine makes a new one
  * for every reconnect). Protocol: docs/protocol.md "Relay protocol", spoken
- * through the shared `RelayProtocolClient`.
+ * through the shared `RelayProtocolClient`. It holds no local state of its
+ * own: cursors, the queue and applying belong to the replica it is given
+ * (`SessionReplica`); it tells of its own changes (ready, receiving, progress,
+ * quota) through `changes`, and pushes whenever the replica's queue grows.
  *
  * After `ready`, two things run side by side:
  * - catch-up: `streams` lists the account's streams with their heads; every
@@ -19,7 +22,7 @@
  * of the same stream arrives, which may be never (a relay process that lost
  * a notification while its LISTEN connection was down; the last event of a
  * burst lost between relay and device while events of other streams got
- * through). So the session asks `streams` again and pulls every stream whose
+ * through). So the connection asks `streams` again and pulls every stream whose
  * head is past its cursor: once live events have settled (SETTLE_CHECK_MS
  * after the last batch, at most SETTLE_CHECK_MAX_MS after the first one not
  * checked), and after every liveness ping on a quiet connection.
@@ -38,12 +41,16 @@ import {
   type EventsMessage,
   type RelayLimits,
   type RequestFailure,
+  type Result,
   type WireEvent,
 } from '@cairn/shared';
-import type { Timers } from './backoff';
-import type { QueueEntry, SyncStore } from './ports';
-import type { SocketFactory, SocketHandle } from './socket';
-import type { RefusalReason } from './status';
+import { Observable, type ReadonlyObservable } from '../../lib/observable';
+import type { QueueEntry, SyncStoreError } from '../ports';
+import type { PushProgress } from '../replica/outbox';
+import type { AckedPush, DroppedPush } from '../replica/replica';
+import type { SocketFactory, SocketHandle } from '../socket';
+import type { Timers } from '../timers';
+import type { RefusalReason } from './refusal';
 
 /**
  * Fan-out events are applied in batches at most this often. An event that
@@ -57,9 +64,6 @@ export const COALESCE_MS = 16;
 /** The heads check after live events: this long after the last batch, at most MAX after the first. */
 export const SETTLE_CHECK_MS = 1000;
 export const SETTLE_CHECK_MAX_MS = 10_000;
-/** Pushes in flight at once, and their base64 bytes. */
-export const PUSH_WINDOW = 256;
-export const PUSH_WINDOW_BYTES = 2 * 1024 * 1024;
 /** Liveness: a ping when the connection was quiet this long, and how long to wait for pong. */
 export const PING_INTERVAL_MS = 25_000;
 export const PONG_TIMEOUT_MS = 10_000;
@@ -71,15 +75,10 @@ export type SessionEnd =
   | { kind: 'closed'; ready: boolean; retryAfterMs?: number }
   | { kind: 'refused'; reason: RefusalReason; message: string };
 
-export type DroppedPush = { entry: QueueEntry; code: string; message: string };
-
-/** What a session needs of the engine. */
-export interface SessionContext {
-  readonly timers: Timers;
-  readonly store: SyncStore;
-  readonly credentials: DeviceCredentials;
-  /** Stream id (base64) → document name, for the documents this device holds. */
-  readonly streams: ReadonlyMap<string, string>;
+/** What a connection needs of the replica (a Replica fits). */
+export interface SessionReplica {
+  /** Whether this device holds the document of a stream. */
+  holds(stream: string): boolean;
   cursor(stream: string): number;
   /** The highest seq a compaction snapshot taken at cursor `from` covers (cursors.ts). */
   cover(stream: string, from: number): number;
@@ -88,18 +87,24 @@ export interface SessionContext {
    * to `next`; false when local storage failed (nothing moved).
    */
   apply(stream: string, events: readonly WireEvent[], next: number): Promise<boolean>;
-  /** The relay acknowledged entries (removed from the queue) and dropped others. */
-  pushed(
-    acks: readonly { entry: QueueEntry; seq: number }[],
-    dropped: readonly DroppedPush[],
-  ): void;
-  quotaFull(full: boolean): void;
-  storageFailed(message: string): void;
-  /** Something the status depends on changed. */
-  changed(): void;
+  /** The oldest queued records that go out together (a failure is reported by the replica). */
+  nextWindow(): Promise<Result<QueueEntry[], SyncStoreError>>;
+  /** Acknowledged and refused entries leave the queue; false when the store failed. */
+  settle(acks: readonly AckedPush[], dropped: readonly DroppedPush[]): Promise<boolean>;
+  /** Drops a snapshot's cover the relay refused, so it goes again as a plain event. */
+  uncover(entry: QueueEntry): Promise<void>;
+  /** The queue: a connection pushes when it grows. */
+  readonly progress: ReadonlyObservable<PushProgress>;
 }
 
-export class SyncSession {
+export interface RelayConnectionOptions {
+  readonly url: string;
+  readonly credentials: DeviceCredentials;
+  readonly connect: SocketFactory;
+  readonly timers: Timers;
+}
+
+export class RelayConnection {
   private readonly client: RelayProtocolClient;
   private readonly socket: SocketHandle;
   private phase: 'connecting' | 'ready' | 'ended' = 'connecting';
@@ -120,18 +125,30 @@ export class SyncSession {
   private cancelWait: (() => void) | undefined;
   private readonly cancelConnect: () => void;
   private refusedBy: SessionEnd | undefined;
+  private quotaShown = false;
+  private readonly timers: Timers;
+  private readonly credentials: DeviceCredentials;
+  private readonly stopListening: () => void;
+  private readonly changeCount = new Observable(0);
   /** Catch-up progress in events (seq units). */
-  pullDone = 0;
-  pullTotal = 0;
-  catchingUp = true;
+  private pullDoneValue = 0;
+  private pullTotalValue = 0;
+  private catchingUp = true;
 
   constructor(
-    private readonly ctx: SessionContext,
-    url: string,
-    connect: SocketFactory,
+    private readonly replica: SessionReplica,
+    options: RelayConnectionOptions,
   ) {
+    this.timers = options.timers;
+    this.credentials = options.credentials;
     this.ended = new Promise((resolve) => (this.endWith = resolve));
-    this.cancelConnect = ctx.timers.after(CONNECT_TIMEOUT_MS, () => {
+    let queued = replica.progress.get().queued;
+    this.stopListening = replica.progress.subscribe((p) => {
+      const grew = p.queued > queued;
+      queued = p.queued;
+      if (grew) this.kick();
+    });
+    this.cancelConnect = this.timers.after(CONNECT_TIMEOUT_MS, () => {
       if (this.phase === 'connecting') this.close();
     });
     this.client = new RelayProtocolClient((text) => this.socket.send(text), {
@@ -141,7 +158,7 @@ export class SyncSession {
       },
       onProtocolError: () => this.socket.close(1000, 'protocol error'),
     });
-    this.socket = connect(url, {
+    this.socket = options.connect(options.url, {
       open: () => {
         this.authenticate().catch((e: unknown) => this.bug(e));
       },
@@ -154,8 +171,34 @@ export class SyncSession {
     });
   }
 
+  /** Ticks whenever something the status depends on changed. */
+  get changes(): ReadonlyObservable<number> {
+    return this.changeCount;
+  }
+
   get ready(): boolean {
     return this.phase === 'ready';
+  }
+
+  /** The relay refused this connection's pushes for lack of room. */
+  get quotaFull(): boolean {
+    return this.quotaShown;
+  }
+
+  /** Events pulled since the progress was last shown complete. */
+  get pullDone(): number {
+    return this.pullDoneValue;
+  }
+
+  /** Events to pull, as far as known, since the progress was last shown complete. */
+  get pullTotal(): number {
+    return this.pullTotalValue;
+  }
+
+  /** The engine showed everything synced: counting starts again from zero. */
+  restartProgress(): void {
+    this.pullDoneValue = 0;
+    this.pullTotalValue = 0;
   }
 
   /** Busy receiving or about to: the status is not `synced` yet. */
@@ -169,8 +212,8 @@ export class SyncSession {
     this.finish({ kind: 'closed', ready: this.phase === 'ready' });
   }
 
-  /** New entries were queued: push them if connected. */
-  kick(): void {
+  /** Pushes the queue if connected (called when it grows). */
+  private kick(): void {
     if (this.phase !== 'ready' || this.pushBlocked) return;
     if (this.draining) {
       this.drainAgain = true;
@@ -189,7 +232,7 @@ export class SyncSession {
   }
 
   private async authenticate(): Promise<void> {
-    const answer = await this.client.authenticate(this.ctx.credentials);
+    const answer = await this.client.authenticate(this.credentials);
     if (this.phase !== 'connecting') return;
     if (!answer.ok) {
       const end = endOf(answer.error);
@@ -202,7 +245,7 @@ export class SyncSession {
     this.cancelConnect();
     this.phase = 'ready';
     this.heard();
-    this.ctx.changed();
+    this.changed();
     this.kick();
     this.serial(() => this.catchUpAll());
   }
@@ -233,21 +276,26 @@ export class SyncSession {
     this.cancelPing?.();
     this.cancelWait?.();
     this.live.clear();
+    this.stopListening();
     this.endWith?.(end);
-    this.ctx.changed();
+    this.changed();
+  }
+
+  private changed(): void {
+    this.changeCount.set(this.changeCount.get() + 1);
   }
 
   /** Schedules the next liveness check; any frame from the relay postpones it. */
   private heard(): void {
     if (this.phase !== 'ready') return;
     this.cancelPing?.();
-    this.cancelPing = this.ctx.timers.after(PING_INTERVAL_MS, () => {
+    this.cancelPing = this.timers.after(PING_INTERVAL_MS, () => {
       this.ping().catch((e: unknown) => this.bug(e));
     });
   }
 
   private async ping(): Promise<void> {
-    const timeout = this.ctx.timers.after(PONG_TIMEOUT_MS, () =>
+    const timeout = this.timers.after(PONG_TIMEOUT_MS, () =>
       this.socket.close(1000, 'no answer to ping'),
     );
     this.cancelPing = timeout;
@@ -284,19 +332,19 @@ export class SyncSession {
     }
     const plan: { stream: string; bootstrap: boolean }[] = [];
     for (const s of listed.value.streams) {
-      if (!this.ctx.streams.has(s.streamId)) continue;
-      const cursor = this.ctx.cursor(s.streamId);
+      if (!this.replica.holds(s.streamId)) continue;
+      const cursor = this.replica.cursor(s.streamId);
       if (s.head <= cursor) continue;
       const covers = s.snapshotCovers ?? 0;
       plan.push({ stream: s.streamId, bootstrap: cursor === 0 && covers > 0 });
-      this.pullTotal += s.head - cursor;
+      this.pullTotalValue += s.head - cursor;
     }
-    this.ctx.changed();
+    this.changed();
     for (const p of plan) {
       if (!(await this.catchUp(p.stream, p.bootstrap))) return;
     }
     this.catchingUp = false;
-    this.ctx.changed();
+    this.changed();
   }
 
   /** Pulls a stream to its head, page by page; false if the session cannot go on. */
@@ -304,7 +352,7 @@ export class SyncSession {
     const limit = this.limits?.maxPullLimit;
     let page = bootstrap
       ? await this.client.bootstrap(stream, limit)
-      : await this.client.pull(stream, this.ctx.cursor(stream), limit);
+      : await this.client.pull(stream, this.replica.cursor(stream), limit);
     for (;;) {
       if (!page.ok) {
         this.failed(page.error);
@@ -312,35 +360,38 @@ export class SyncSession {
       }
       if (!(await this.applyPage(stream, page.value))) return false;
       if (!page.value.hasMore) return true;
-      page = await this.client.pull(stream, this.ctx.cursor(stream), limit);
+      page = await this.client.pull(stream, this.replica.cursor(stream), limit);
     }
   }
 
   private async applyPage(stream: string, page: EventsMessage): Promise<boolean> {
-    const before = this.ctx.cursor(stream);
+    const before = this.replica.cursor(stream);
     const events = page.snapshot === undefined ? page.events : [page.snapshot, ...page.events];
-    if (!(await this.ctx.apply(stream, events, page.next))) {
+    if (!(await this.replica.apply(stream, events, page.next))) {
       this.close();
       return false;
     }
-    const moved = Math.max(0, this.ctx.cursor(stream) - before);
-    this.pullDone += moved;
-    this.pullTotal = Math.max(this.pullTotal, this.pullDone + Math.max(0, page.head - page.next));
-    this.ctx.changed();
+    const moved = Math.max(0, this.replica.cursor(stream) - before);
+    this.pullDoneValue += moved;
+    this.pullTotalValue = Math.max(
+      this.pullTotalValue,
+      this.pullDoneValue + Math.max(0, page.head - page.next),
+    );
+    this.changed();
     return true;
   }
 
   private onLive(stream: string, event: WireEvent): void {
-    if (this.phase !== 'ready' || !this.ctx.streams.has(stream)) return;
+    if (this.phase !== 'ready' || !this.replica.holds(stream)) return;
     const buffered = this.live.get(stream);
     if (buffered === undefined) this.live.set(stream, [event]);
     else buffered.push(event);
     if (this.cancelLive !== undefined) return;
-    this.ctx.changed();
-    const wait = Math.max(0, this.lastLiveFlush + COALESCE_MS - this.ctx.timers.now());
-    this.cancelLive = this.ctx.timers.after(wait, () => {
+    this.changed();
+    const wait = Math.max(0, this.lastLiveFlush + COALESCE_MS - this.timers.now());
+    this.cancelLive = this.timers.after(wait, () => {
       this.cancelLive = undefined;
-      this.lastLiveFlush = this.ctx.timers.now();
+      this.lastLiveFlush = this.timers.now();
       this.serial(() => this.flushLive());
     });
   }
@@ -349,26 +400,26 @@ export class SyncSession {
     const batches = [...this.live];
     this.live.clear();
     for (const [stream, events] of batches) {
-      const cursor = this.ctx.cursor(stream);
+      const cursor = this.replica.cursor(stream);
       const run = contiguousRun(events, cursor);
       const last = run.at(-1);
-      if (last !== undefined && !(await this.ctx.apply(stream, run, last.seq))) {
+      if (last !== undefined && !(await this.replica.apply(stream, run, last.seq))) {
         this.close();
         return;
       }
-      const missed = events.some((e) => e.seq > this.ctx.cursor(stream));
+      const missed = events.some((e) => e.seq > this.replica.cursor(stream));
       if (missed && !(await this.catchUp(stream, false))) return;
     }
-    this.ctx.changed();
+    this.changed();
     this.scheduleHeadsCheck();
   }
 
   /** Debounced: a burst of batches costs one check (see "Heads check" above). */
   private scheduleHeadsCheck(): void {
-    const now = this.ctx.timers.now();
+    const now = this.timers.now();
     this.checkDue ??= now + SETTLE_CHECK_MAX_MS;
     this.cancelCheck?.();
-    this.cancelCheck = this.ctx.timers.after(
+    this.cancelCheck = this.timers.after(
       Math.max(0, Math.min(now + SETTLE_CHECK_MS, this.checkDue) - now),
       () => {
         this.cancelCheck = undefined;
@@ -386,29 +437,26 @@ export class SyncSession {
       return;
     }
     const behind = listed.value.streams.filter(
-      (s) => this.ctx.streams.has(s.streamId) && s.head > this.ctx.cursor(s.streamId),
+      (s) => this.replica.holds(s.streamId) && s.head > this.replica.cursor(s.streamId),
     );
     if (behind.length === 0) return;
     this.catchingUp = true;
-    this.ctx.changed();
+    this.changed();
     for (const s of behind) {
-      this.pullTotal += s.head - this.ctx.cursor(s.streamId);
+      this.pullTotalValue += s.head - this.replica.cursor(s.streamId);
       if (!(await this.catchUp(s.streamId, false))) return;
     }
     this.catchingUp = false;
-    this.ctx.changed();
+    this.changed();
   }
 
   // ── pushing ─────────────────────────────────────────────────────────────
 
   private async drain(): Promise<void> {
     while (this.phase === 'ready' && !this.pushBlocked) {
-      const peeked = await this.ctx.store.peek(PUSH_WINDOW);
-      if (!peeked.ok) {
-        this.ctx.storageFailed(peeked.error.message);
-        return;
-      }
-      const batch = windowOf(peeked.value);
+      const window = await this.replica.nextWindow();
+      if (!window.ok) return;
+      const batch = window.value;
       if (batch.length === 0) return;
       const maxBytes = this.limits?.maxEventBytes ?? Number.POSITIVE_INFINITY;
       const answers = await Promise.all(
@@ -419,11 +467,11 @@ export class SyncSession {
                 e.streamId,
                 e.eventId,
                 e.data,
-                e.coversSeq === undefined ? undefined : this.ctx.cover(e.streamId, e.coversSeq),
+                e.coversSeq === undefined ? undefined : this.replica.cover(e.streamId, e.coversSeq),
               ),
         ),
       );
-      const acks: { entry: QueueEntry; seq: number }[] = [];
+      const acks: AckedPush[] = [];
       const dropped: DroppedPush[] = [];
       let waitMs = 0;
       let stop = false;
@@ -445,12 +493,9 @@ export class SyncSession {
           case 'rate-limited':
             waitMs = Math.max(waitMs, f.retryAfterMs ?? RETRY_PUSH_MS);
             break;
-          case 'bad-cover': {
-            const { coversSeq: _dropped, ...plain } = entry;
-            const updated = await this.ctx.store.update(plain);
-            if (!updated.ok) this.ctx.storageFailed(updated.error.message);
+          case 'bad-cover':
+            await this.replica.uncover(entry);
             break;
-          }
           case 'too-large':
           case 'bad-message':
             dropped.push({ entry, code: f.code, message: f.message });
@@ -459,16 +504,11 @@ export class SyncSession {
             waitMs = Math.max(waitMs, RETRY_PUSH_MS);
         }
       }
-      const removed = await this.ctx.store.remove(
-        [...acks.map((a) => a.entry), ...dropped.map((d) => d.entry)].map((e) => e.key),
-      );
-      if (!removed.ok) {
-        this.ctx.storageFailed(removed.error.message);
-        return;
+      if (!(await this.replica.settle(acks, dropped))) return;
+      if (this.pushBlocked || acks.length > 0) {
+        this.quotaShown = this.pushBlocked;
+        this.changed();
       }
-      this.ctx.pushed(acks, dropped);
-      if (this.pushBlocked) this.ctx.quotaFull(true);
-      else if (acks.length > 0) this.ctx.quotaFull(false);
       if (stop) return;
       if (waitMs > 0) await this.wait(waitMs);
     }
@@ -476,7 +516,7 @@ export class SyncSession {
 
   private wait(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const cancel = this.ctx.timers.after(ms, () => {
+      const cancel = this.timers.after(ms, () => {
         this.cancelWait = undefined;
         resolve();
       });
@@ -524,22 +564,6 @@ export function contiguousRun(events: readonly WireEvent[], cursor: number): Wir
     if (e === undefined) return run;
     run.push(e);
   }
-}
-
-/** The oldest entries that fit one push window. */
-export function windowOf(entries: readonly QueueEntry[]): QueueEntry[] {
-  const out: QueueEntry[] = [];
-  let bytes = 0;
-  for (const e of entries) {
-    // A compaction snapshot waits until everything queued before it is
-    // acknowledged: only then does its cover reach past those events.
-    if (out.length > 0 && e.coversSeq !== undefined) break;
-    if (out.length > 0 && bytes + e.data.length > PUSH_WINDOW_BYTES) break;
-    out.push(e);
-    bytes += e.data.length;
-    if (out.length >= PUSH_WINDOW) break;
-  }
-  return out;
 }
 
 function tooLarge(max: number): { ok: false; error: RequestFailure } {

@@ -8,19 +8,9 @@
  *   refused {reason}         the relay refused this device; retrying would not help
  */
 
-export type RefusalReason =
-  /** The device was revoked from another device. */
-  | 'revoked'
-  /** The account's storage on the relay is full. */
-  | 'quota'
-  /** The relay does not know this device (or its signature). */
-  | 'unknown-device'
-  /** The account id is registered there with other keys. */
-  | 'exists'
-  /** The relay speaks another protocol version. */
-  | 'version'
-  /** Any other refusal the relay explained (the message says what). */
-  | 'rejected';
+import type { RefusalReason } from '../session/refusal';
+
+export type { RefusalReason };
 
 export type SyncStatus =
   | { readonly kind: 'off' }
@@ -43,7 +33,8 @@ export function refusal(reason: RefusalReason, detail?: string): SyncStatus {
   return { kind: 'refused', reason, message: detail === undefined ? base : `${base} (${detail})` };
 }
 
-function same(a: SyncStatus, b: SyncStatus): boolean {
+/** Whether two statuses read the same (the status observable tells only of changes). */
+export function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
     case 'offline':
@@ -54,28 +45,5 @@ function same(a: SyncStatus, b: SyncStatus): boolean {
       return b.kind === 'refused' && a.reason === b.reason && a.message === b.message;
     default:
       return true;
-  }
-}
-
-/**
- * A value with change notifications. `get` returns the same object until the
- * value changes, as React's useSyncExternalStore requires.
- */
-export class Observable<T extends SyncStatus = SyncStatus> {
-  private readonly listeners = new Set<(value: T) => void>();
-
-  constructor(private value: T) {}
-
-  readonly get = (): T => this.value;
-
-  readonly subscribe = (listener: (value: T) => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  set(next: T): void {
-    if (same(this.value, next)) return;
-    this.value = next;
-    for (const l of [...this.listeners]) l(next);
   }
 }

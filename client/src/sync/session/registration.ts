@@ -14,8 +14,8 @@ import {
   type Result,
 } from '@cairn/shared';
 import * as v from 'valibot';
-import type { RefusalReason } from './status';
-import { accountsUrl } from './wire';
+import type { RefusalReason } from './refusal';
+import { accountsUrl } from '../wire';
 
 /** The part of `fetch` registration uses (the global fetch fits). */
 export type FetchLike = (

@@ -14,18 +14,3 @@ export function backoffDelay(failures: number): number {
   // 2^15 s is far past the cap; clamping the exponent keeps the arithmetic exact.
   return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures, 15));
 }
-
-/** The clock and timers the engine uses, injected so tests can drive time. */
-export interface Timers {
-  now(): number;
-  /** Runs `fn` after `ms`; returns a function that cancels it. */
-  after(ms: number, fn: () => void): () => void;
-}
-
-export const systemTimers: Timers = {
-  now: () => Date.now(),
-  after: (ms, fn) => {
-    const handle = globalThis.setTimeout(fn, ms);
-    return () => globalThis.clearTimeout(handle);
-  },
-};

@@ -1,0 +1,345 @@
+// The floor plan (docs/architecture.md), enforced: what each folder may import,
+// no import cycles, and browser I/O only where the platform is wired in.
+//
+//   ui → app → feature cores (sync, pairing, recovery, reminders)
+//            → device, storage, domain → lib, @cairn/shared
+//   boot: the composition root, may import anything; nothing imports it.
+//
+// eslint.config.js spreads this in; test/docs/floor-plan.test.ts lints probe
+// snippets against it, so every rule here is shown to fire.
+//
+// KNOWN_VIOLATIONS is the ratchet: the files that break a rule today, each
+// with what removes it. An entry turns its rules off for that file only; the
+// floor-plan test fails when an entry no longer violates (delete it then),
+// so the list can only shrink.
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
+
+const C = (p) => `./client/src/${p}`;
+const R = (p) => `./relay/src/${p}`;
+const FEATURES = ['sync', 'pairing', 'recovery', 'reminders'];
+const RELAY_FEATURES = ['sync', 'pairing', 'recovery', 'reminders'];
+
+/** Browser globals that only boot/ and the storage adapters may touch. */
+export const BROWSER_GLOBALS = [
+  'window',
+  'navigator',
+  'document',
+  'indexedDB',
+  'localStorage',
+  'sessionStorage',
+  'location',
+  'fetch',
+  'WebSocket',
+  'Worker',
+];
+
+/** Where browser I/O may live: the composition root and the storage adapters. */
+export const BROWSER_IO_ALLOWED = [
+  'client/src/boot/**',
+  'client/src/storage/opfs/**',
+  'client/src/storage/opfs-*.ts',
+  'client/src/storage/idb/**',
+  'client/src/storage/wipe.ts',
+];
+
+const RESTRICTED_PATHS = 'import-x/no-restricted-paths';
+const GLOBALS = 'no-restricted-globals';
+const IMPORTS = 'no-restricted-imports';
+
+export const KNOWN_VIOLATIONS = [
+  // The UI reaches past app/ to the features (removed when the UI goes through model.*).
+  {
+    file: 'client/src/ui/devices/AddDevice.tsx',
+    rules: [RESTRICTED_PATHS],
+    until: 'ui through model.pairing',
+  },
+  {
+    file: 'client/src/ui/devices/DevicesPanel.tsx',
+    rules: [RESTRICTED_PATHS, IMPORTS],
+    until: 'ui through model.devices',
+  },
+  {
+    file: 'client/src/ui/devices/JoinDevice.tsx',
+    rules: [RESTRICTED_PATHS, IMPORTS, GLOBALS],
+    until: 'ui through model.pairing, browser I/O in boot/',
+  },
+  {
+    file: 'client/src/ui/devices/QrScanner.tsx',
+    rules: [GLOBALS],
+    until: 'the camera through model.shell',
+  },
+  {
+    file: 'client/src/ui/recovery/PhraseInputs.tsx',
+    rules: [RESTRICTED_PATHS, IMPORTS],
+    until: 'app/phrases',
+  },
+  {
+    file: 'client/src/ui/recovery/PhraseQuiz.tsx',
+    rules: [RESTRICTED_PATHS],
+    until: 'app/phrases',
+  },
+  {
+    file: 'client/src/ui/recovery/RecoverySettings.tsx',
+    rules: [RESTRICTED_PATHS],
+    until: 'ui through model.recovery',
+  },
+  {
+    file: 'client/src/ui/recovery/RestoreFromPhrase.tsx',
+    rules: [RESTRICTED_PATHS, IMPORTS, GLOBALS],
+    until: 'ui through model.recovery and model.shell',
+  },
+  {
+    file: 'client/src/ui/recovery/useRecovery.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'ui through model.recovery',
+  },
+  {
+    file: 'client/src/ui/recovery/PhraseSheet.tsx',
+    rules: [GLOBALS],
+    until: 'print and copy through model.shell',
+  },
+  {
+    file: 'client/src/ui/Boot.tsx',
+    rules: [GLOBALS],
+    until: 'reload as a prop from boot/main.tsx',
+  },
+  {
+    file: 'client/src/ui/settings/WipeData.tsx',
+    rules: [GLOBALS],
+    until: 'reload through model.shell',
+  },
+  {
+    file: 'client/src/ui/settings/download.ts',
+    rules: [GLOBALS],
+    until: 'download through model.shell',
+  },
+  {
+    file: 'client/src/ui/shell/route.ts',
+    rules: [GLOBALS, RESTRICTED_PATHS],
+    until: 'the hash route through model.shell',
+  },
+  // Features that import app/ or each other (removed with device/, lib/platform and boot/).
+  {
+    file: 'client/src/sync/browser.ts',
+    rules: [RESTRICTED_PATHS, GLOBALS],
+    until: 'boot/controls.ts and boot/browser.ts',
+  },
+  {
+    file: 'client/src/recovery/browser.ts',
+    rules: [RESTRICTED_PATHS, GLOBALS],
+    until: 'recovery-service.ts over device/ and boot/adopt.ts',
+  },
+  {
+    file: 'client/src/recovery/controls.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'Outcome from the shared Result',
+  },
+  {
+    file: 'client/src/recovery/api.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'device/relay-address.ts',
+  },
+  {
+    file: 'client/src/pairing/browser.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'device/ and boot/adopt.ts',
+  },
+  {
+    file: 'client/src/pairing/channel.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'lib/platform.ts and device/relay-address.ts',
+  },
+  {
+    file: 'client/src/pairing/devices.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'lib/platform.ts and device/relay-address.ts',
+  },
+  {
+    file: 'client/src/pairing/join-session.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'lib/platform.ts and device/relay-address.ts',
+  },
+  {
+    file: 'client/src/pairing/offer-session.ts',
+    rules: [RESTRICTED_PATHS],
+    until: 'lib/platform.ts',
+  },
+  // Browser I/O outside boot/ and the storage adapters.
+  { file: 'client/src/main.tsx', rules: [GLOBALS, IMPORTS], until: 'boot/main.tsx' },
+  { file: 'client/src/app/service-worker.ts', rules: [GLOBALS], until: 'boot/service-worker.ts' },
+  { file: 'client/src/app/context.tsx', rules: [IMPORTS], until: 'ui/model-context.tsx' },
+  { file: 'client/src/sync/socket.ts', rules: [GLOBALS], until: 'boot/browser.ts' },
+  {
+    file: 'client/src/sync/idb-sync-store.ts',
+    rules: [GLOBALS],
+    until: 'storage/idb/sync-database.ts',
+  },
+  {
+    file: 'client/src/storage/keys.ts',
+    rules: [GLOBALS],
+    until: 'storage/idb/key-vault.ts and device/keys.ts',
+  },
+  // Product files that export test suites (removed when the contracts move to testkit/).
+  {
+    file: 'client/src/storage/log-storage-contract.ts',
+    rules: [IMPORTS],
+    until: 'testkit/contracts',
+  },
+  { file: 'client/src/sync/sync-store-contract.ts', rules: [IMPORTS], until: 'testkit/contracts' },
+];
+
+// Flat config REPLACES a rule's options when two objects match one file (it does
+// not merge them), so each folder gets exactly one no-restricted-imports entry,
+// built from the bans that apply to it.
+const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
+const notInProduct = [
+  { name: 'vitest', message: 'tests live beside the product, not in it' },
+  { name: 'fast-check', message: 'tests live beside the product, not in it' },
+];
+const noReact = [
+  { name: 'react', message: 'React lives in ui/ (and boot/)' },
+  { name: 'react-dom', message: 'React lives in ui/ (and boot/)' },
+];
+const noSharedRoot = [
+  {
+    name: '@cairn/shared',
+    message: 'the domain and lib/ take only @cairn/shared/result (no crypto, no I/O)',
+  },
+];
+const restricted = (paths, groups = []) => [
+  'error',
+  { paths, patterns: [{ group: ['**/testkit/**', '@cairn/testkit*', ...groups] }] },
+];
+
+const zones = [
+  {
+    target: C('ui'),
+    from: C(''),
+    except: ['./ui', './app'],
+    message: 'ui imports only app/ and ui/',
+  },
+  { target: C('app'), from: [C('ui'), C('boot')], message: 'app never imports ui/ or boot/' },
+  ...FEATURES.map((f) => ({
+    target: C(f),
+    from: [C('app'), C('ui'), C('boot'), ...FEATURES.filter((g) => g !== f).map(C)],
+    message: 'feature cores stand alone: never app/, ui/, boot/ or another feature',
+  })),
+  {
+    target: C('device'),
+    from: [...FEATURES.map(C), C('app'), C('ui'), C('boot'), C('domain')],
+    message: 'device/ imports only storage/, lib/ and @cairn/shared',
+  },
+  {
+    target: C('storage'),
+    from: C(''),
+    except: ['./storage', './lib'],
+    message: 'storage/ imports only lib/ and @cairn/shared',
+  },
+  { target: C('domain'), from: C(''), except: ['./domain'], message: 'the domain is pure' },
+  { target: C('lib'), from: C(''), except: ['./lib'], message: 'lib/ stands alone' },
+  // Inside sync/: the engine supervises sessions, a session drives the replica; never upward.
+  {
+    target: C('sync/replica'),
+    from: [C('sync/session'), C('sync/engine')],
+    message: 'the replica knows no connection and no engine',
+  },
+  {
+    target: C('sync/session'),
+    from: C('sync/engine'),
+    message: 'a session knows nothing of the engine that runs it',
+  },
+  {
+    target: './shared/src',
+    from: ['./client', './relay', './testkit'],
+    message: 'shared/ knows nothing of client, relay or tests',
+  },
+  {
+    target: './relay/src',
+    from: ['./client', './testkit'],
+    message: 'the relay never imports client code',
+  },
+  {
+    target: './client/src',
+    from: ['./relay', './testkit'],
+    message: 'the client never imports the relay',
+  },
+  ...RELAY_FEATURES.map((f) => ({
+    target: R(f),
+    from: RELAY_FEATURES.filter((g) => g !== f).map(R),
+    message: 'relay features stand alone',
+  })),
+];
+
+export default [
+  {
+    files: ['{client,relay,shared,testkit,e2e,test,bench,scripts}/**/*.{ts,tsx}', '*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Parse TypeScript dependencies too (a cycle runs through them), resolved as tsc does.
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          noWarnOnMultipleProjects: true,
+          project: [
+            'shared/tsconfig.json',
+            'client/tsconfig.json',
+            'relay/tsconfig.json',
+            'e2e/tsconfig.json',
+            'tsconfig.json',
+          ],
+        }),
+      ],
+    },
+    rules: {
+      // Type-only imports are ignored: they leave no edge at run time.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      [RESTRICTED_PATHS]: ['error', { zones }],
+    },
+  },
+  {
+    files: ['client/src/**/*.{ts,tsx}'],
+    ignores: [...BROWSER_IO_ALLOWED, ...TESTS],
+    rules: {
+      [GLOBALS]: [
+        'error',
+        ...BROWSER_GLOBALS.map((name) => ({
+          name,
+          message: 'browser I/O lives in boot/ or a storage adapter',
+        })),
+      ],
+    },
+  },
+  {
+    files: ['{relay,shared}/src/**/*.ts'],
+    ignores: TESTS,
+    rules: { [IMPORTS]: restricted(notInProduct) },
+  },
+  {
+    files: ['client/src/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: { [IMPORTS]: restricted([...notInProduct, ...noReact]) },
+  },
+  {
+    files: ['client/src/{domain,lib}/**/*.ts'],
+    ignores: TESTS,
+    rules: { [IMPORTS]: restricted([...notInProduct, ...noReact, ...noSharedRoot]) },
+  },
+  {
+    files: ['client/src/ui/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: {
+      [IMPORTS]: restricted(notInProduct, ['@cairn/shared', '@cairn/shared/*']),
+    },
+  },
+  {
+    files: ['client/src/boot/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: { [IMPORTS]: restricted(notInProduct) },
+  },
+  ...KNOWN_VIOLATIONS.map(({ file, rules }) => ({
+    files: [file],
+    rules: Object.fromEntries(rules.map((r) => [r, 'off'])),
+  })),
+];

@@ -1,0 +1,227 @@
+/**
+ * The floor plan's lint rules (eslint.floors.js) fire: probe snippets, linted
+ * as if they sat at a path in the tree, must get the rule's error, and the
+ * imports the plan allows must get none. Then the ratchet: every entry of
+ * KNOWN_VIOLATIONS must still break each rule it turns off (an entry whose
+ * file was fixed fails here until it is deleted), so the list only shrinks.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import floors, { KNOWN_VIOLATIONS } from '../../eslint.floors.js';
+
+const root = join(import.meta.dirname, '../..');
+const parser = { files: ['**/*.{ts,tsx}'], languageOptions: { parser: tseslint.parser } };
+/** The floor rules without the ratchet: what the tree is held to once the list is empty. */
+const strict = floors.slice(0, floors.length - KNOWN_VIOLATIONS.length);
+const linter = (config: typeof floors): ESLint =>
+  new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [parser, ...config] });
+const strictLinter = linter(strict);
+const shippedLinter = linter(floors);
+
+async function rulesFired(
+  code: string,
+  filePath: string,
+  eslint = strictLinter,
+): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
+  const messages = result?.messages ?? [];
+  const fatal = messages.find((m) => m.fatal === true);
+  if (fatal !== undefined) throw new Error(`${filePath}: ${fatal.message}`);
+  return messages.map((m) => m.ruleId ?? '');
+}
+
+const PATHS = 'import-x/no-restricted-paths';
+const CYCLE = 'import-x/no-cycle';
+const IMPORTS = 'no-restricted-imports';
+const GLOBALS = 'no-restricted-globals';
+
+describe('the floor plan: each rule fires on a violation', () => {
+  it.each([
+    [
+      'the UI imports storage',
+      'client/src/ui/Probe.tsx',
+      "import { logFileName } from '../storage/document-store';",
+    ],
+    [
+      'the UI imports a feature',
+      'client/src/ui/Probe.tsx',
+      "import { Cursors } from '../sync/replica/cursors';",
+    ],
+    [
+      'a feature imports app/',
+      'client/src/sync/probe.ts',
+      "import { Controller } from '../app/controller';",
+    ],
+    [
+      'a feature imports another',
+      'client/src/sync/probe.ts',
+      "import { normalisePhrase } from '../recovery/phrase';",
+    ],
+    [
+      'storage imports a feature',
+      'client/src/storage/probe.ts',
+      "import { Cursors } from '../sync/replica/cursors';",
+    ],
+    [
+      'the domain imports storage',
+      'client/src/domain/probe.ts',
+      "import { logFileName } from '../storage/document-store';",
+    ],
+    [
+      'lib/ imports the domain',
+      'client/src/lib/probe.ts',
+      "import { DOC_NAMES } from '../domain';",
+    ],
+    [
+      'the replica imports a connection',
+      'client/src/sync/replica/probe.ts',
+      "import { COALESCE_MS } from '../session/relay-connection';",
+    ],
+    [
+      'a connection imports the engine',
+      'client/src/sync/session/probe.ts',
+      "import { SyncEngine } from '../engine/engine';",
+    ],
+    [
+      'shared imports client code',
+      'shared/src/probe.ts',
+      "import { DOC_NAMES } from '../../client/src/domain';",
+    ],
+    [
+      'the relay imports client code',
+      'relay/src/probe.ts',
+      "import { DOC_NAMES } from '../../client/src/domain';",
+    ],
+    [
+      'the client imports the relay',
+      'client/src/sync/probe.ts',
+      "import { buildRelay } from '../../../relay/src/app';",
+    ],
+  ])('%s', async (_what, path, code) => {
+    expect(await rulesFired(`${code}\nexport const probe = 1;\n`, path)).toContain(PATHS);
+  });
+
+  it.each([
+    [
+      'product code imports vitest',
+      'client/src/storage/probe.ts',
+      "import { expect } from 'vitest';",
+    ],
+    ['the relay imports fast-check', 'relay/src/probe.ts', "import fc from 'fast-check';"],
+    ['app/ imports React', 'client/src/app/probe.ts', "import { useState } from 'react';"],
+    [
+      'the domain imports the crypto core',
+      'client/src/domain/probe.ts',
+      "import { sha256 } from '@cairn/shared';",
+    ],
+    [
+      'the UI imports the shared core',
+      'client/src/ui/Probe.tsx',
+      "import { RECOVERY_WORDS } from '@cairn/shared';",
+    ],
+  ])('%s', async (_what, path, code) => {
+    expect(await rulesFired(`${code}\nexport const probe = 1;\n`, path)).toContain(IMPORTS);
+  });
+
+  it.each([
+    ['the UI reads window', 'client/src/ui/Probe.tsx', 'export const here = window.location.hash;'],
+    [
+      'a feature opens a socket',
+      'client/src/sync/probe.ts',
+      "export const s = new WebSocket('ws://x');",
+    ],
+    ['app/ fetches', 'client/src/app/probe.ts', "export const f = () => fetch('/');"],
+    [
+      'the domain opens IndexedDB',
+      'client/src/domain/probe.ts',
+      "export const d = indexedDB.open('x');",
+    ],
+  ])('%s', async (_what, path, code) => {
+    expect(await rulesFired(code, path)).toContain(GLOBALS);
+  });
+
+  it('finds an import cycle, and ignores one made only of type imports', async () => {
+    // document-store.ts imports document-load.ts; this closes the circle.
+    const path = 'client/src/storage/document-load.ts';
+    const value =
+      "import { DocumentStore } from './document-store';\nexport const s = DocumentStore;\n";
+    const typeOnly =
+      "import type { DocumentStore } from './document-store';\nexport type S = DocumentStore<never>;\n";
+    expect(await rulesFired(value, path)).toContain(CYCLE);
+    expect(await rulesFired(typeOnly, path)).not.toContain(CYCLE);
+  });
+
+  it('lets each floor import what the plan allows', async () => {
+    const allowed: [string, string][] = [
+      [
+        'client/src/ui/Probe.tsx',
+        "import { useState } from 'react';\nimport type { AppModel } from '../app/model';",
+      ],
+      [
+        'client/src/app/probe.ts',
+        "import { SyncEngine } from '../sync/engine/engine';\nimport { ok } from '@cairn/shared';",
+      ],
+      [
+        'client/src/sync/probe.ts',
+        "import { DocumentStore } from '../storage/document-store';\nimport { Observable } from '../lib/observable';",
+      ],
+      [
+        'client/src/sync/engine/probe.ts',
+        "import { RelayConnection } from '../session/relay-connection';\nimport { Replica } from '../replica/replica';",
+      ],
+      [
+        'client/src/lib/probe.ts',
+        "import { ok } from '@cairn/shared/result';\nimport { Observable } from './observable';",
+      ],
+      [
+        'client/src/domain/probe.ts',
+        "import { ok } from '@cairn/shared/result';\nimport * as A from '@automerge/automerge';",
+      ],
+      ['client/src/storage/opfs-probe.ts', 'export const w = new Worker("/x.js");'],
+      [
+        'client/src/boot/probe.tsx',
+        "import { createRoot } from 'react-dom/client';\nimport { Controller } from '../app/controller';\nexport const d = document.body;",
+      ],
+    ];
+    for (const [path, code] of allowed) {
+      expect(await rulesFired(`${code}\nexport const probe = 1;\n`, path), path).toEqual([]);
+    }
+  });
+});
+
+describe('the ratchet: KNOWN_VIOLATIONS', () => {
+  it('names files that exist, each once', () => {
+    const files = KNOWN_VIOLATIONS.map((v) => v.file);
+    expect(new Set(files).size).toBe(files.length);
+    for (const f of files) expect(existsSync(join(root, f)), f).toBe(true);
+  });
+
+  it('lists only files that still break each rule they turn off', async () => {
+    const results = await strictLinter.lintFiles(KNOWN_VIOLATIONS.map((v) => join(root, v.file)));
+    const fired = new Map(
+      results.map((r) => [
+        r.filePath.slice(root.length + 1),
+        new Set(r.messages.map((m) => m.ruleId)),
+      ]),
+    );
+    const stale = KNOWN_VIOLATIONS.flatMap((v) =>
+      v.rules
+        .filter((rule) => fired.get(v.file)?.has(rule) !== true)
+        .map((rule) => `${v.file}: ${rule}`),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('keeps the rules on for every other file: a new violation there fails', async () => {
+    expect(
+      await rulesFired(
+        "import { Cursors } from '../sync/replica/cursors';\n",
+        'client/src/ui/Probe.tsx',
+        shippedLinter,
+      ),
+    ).toContain(PATHS);
+  });
+});
