@@ -23,7 +23,12 @@ const TICK_MS = 60_000;
 
 let opened: Promise<AppModel> | undefined;
 
-async function open(): Promise<AppModel> {
+/** What only the page knows, handed in by main.tsx (app/ touches no browser global). */
+export interface PageFacts {
+  readonly userAgent: string;
+}
+
+async function open(page: PageFacts): Promise<AppModel> {
   // Independent of each other, so started together: compiling the WASM, reading
   // the key from IndexedDB and starting the storage worker overlap.
   const [, key, storage, deviceKeys] = await Promise.all([
@@ -63,7 +68,7 @@ async function open(): Promise<AppModel> {
     store,
     device: {
       node: toHex(sha256(deviceKeys.value.ed25519.publicKey)).slice(0, 16),
-      label: deviceLabel(navigator.userAgent),
+      label: deviceLabel(page.userAgent),
     },
     reports: loaded.value,
     sync,
@@ -81,7 +86,7 @@ async function open(): Promise<AppModel> {
 }
 
 /** Opens once, however many times it is called (React may mount twice in development). */
-export function openApp(): Promise<AppModel> {
-  opened ??= open();
+export function openApp(page: PageFacts): Promise<AppModel> {
+  opened ??= open(page);
   return opened;
 }
