@@ -4,6 +4,13 @@
  * not authenticate in time, ping it every heartbeat (one that missed the last
  * pong is terminated: a half-open TCP connection would otherwise hold its
  * session for ever), hand it text frames, and clean up on close.
+ *
+ * Failures stay on their connection. Every frame's promise is caught, and
+ * every socket event handler is guarded: a throw or rejection here is a relay
+ * bug, and it closes this one socket (`onBug`: an `internal` error, close
+ * 1011) instead of reaching the process (an unhandled rejection or an
+ * exception out of an event emitter would end it, and every other device's
+ * connection with it).
  */
 import type { RawData, WebSocket } from 'ws';
 
@@ -22,9 +29,14 @@ export interface Wiring {
   heartbeatMs: number;
   /** A socket error (reset, bad frame); the close follows. */
   onError(e: Error): void;
+  /** A relay bug on this connection: log it and close this socket only. */
+  onBug(e: unknown): void;
   /** After the session's own `onClosed`. */
   onClosed?(): void;
 }
+
+/** How long a socket closed for a bug may take to flush its error and close frame. */
+const BUG_CLOSE_GRACE_MS = 1000;
 
 function socketText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -33,31 +45,67 @@ function socketText(data: RawData): string {
 }
 
 export function wireSession(socket: WebSocket, session: WiredSession, o: Wiring): void {
-  socket.send(session.helloFrame());
-  const authTimer = setTimeout(() => o.onAuthTimeout(), o.authTimeoutMs);
+  let bugged = false;
+  const bug = (e: unknown): void => {
+    if (bugged) return;
+    bugged = true;
+    try {
+      // Sends the `internal` error and the close frame; the socket goes soon after either way.
+      o.onBug(e);
+      setTimeout(() => socket.terminate(), BUG_CLOSE_GRACE_MS).unref();
+    } catch {
+      // The report itself failed: still, only this socket goes.
+      socket.terminate();
+    }
+  };
+  /** Runs a handler; what it throws is a bug of this connection. */
+  const guard =
+    <A extends unknown[]>(f: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        f(...args);
+      } catch (e) {
+        bug(e);
+      }
+    };
+
+  const authTimer = setTimeout(
+    guard(() => o.onAuthTimeout()),
+    o.authTimeoutMs,
+  );
   authTimer.unref();
   let alive = true;
   socket.on('pong', () => {
     alive = true;
   });
-  const heartbeat = setInterval(() => {
-    if (!alive) {
-      socket.terminate();
-      return;
-    }
-    alive = false;
-    socket.ping();
-  }, o.heartbeatMs);
+  const heartbeat = setInterval(
+    guard(() => {
+      if (!alive) {
+        socket.terminate();
+        return;
+      }
+      alive = false;
+      socket.ping();
+    }),
+    o.heartbeatMs,
+  );
   heartbeat.unref();
-  socket.on('message', (data, isBinary) => {
-    if (isBinary) session.onBinary();
-    else void session.onFrame(socketText(data));
-  });
-  socket.on('error', (e) => o.onError(e));
+  socket.on(
+    'message',
+    guard((data: RawData, isBinary: boolean) => {
+      if (isBinary) session.onBinary();
+      else session.onFrame(socketText(data)).catch(bug);
+    }),
+  );
+  socket.on(
+    'error',
+    guard((e: Error) => o.onError(e)),
+  );
   socket.on('close', () => {
     clearTimeout(authTimer);
     clearInterval(heartbeat);
-    session.onClosed();
-    o.onClosed?.();
+    guard(() => session.onClosed())();
+    guard(() => o.onClosed?.())();
   });
+  guard(() => socket.send(session.helloFrame()))();
 }

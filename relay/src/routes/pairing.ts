@@ -26,11 +26,15 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as v from 'valibot';
 import type { WebSocket } from 'ws';
+import { addressKey, type SocketsPerAddress } from '../addresses.js';
 import type { RelayLimitsConfig } from '../config.js';
 import { LookupLimiter } from '../pairing/limiter.js';
 import { PairingRouter } from '../pairing/router.js';
 import { PairingSession, REFUSALS, offerTtlCap } from '../pairing/session.js';
+import type { SessionFaults } from '../session.js';
 import { wireSession } from '../socket-wiring.js';
+import { admitSocket, socketsPerAddressHook } from '../ws.js';
+import { setMaxPayload } from '../ws-payload.js';
 import { offerStatus } from '../store/pairing-sql.js';
 import type { RelayStore } from '../store/types.js';
 
@@ -41,6 +45,9 @@ const CLOSE_GRACE_MS = 5000;
 export interface PairingRouteOptions {
   /** The relay's clock (tests move it). */
   now?: () => number;
+  /** Open WebSockets per address, shared with the sync socket. */
+  sockets: SocketsPerAddress;
+  faults?: SessionFaults;
 }
 
 function sendError(
@@ -63,7 +70,7 @@ export async function registerPairing(
   app: FastifyInstance,
   store: RelayStore,
   limits: RelayLimitsConfig,
-  options: PairingRouteOptions = {},
+  options: PairingRouteOptions,
 ): Promise<PairingRouter> {
   const now = options.now ?? Date.now;
   const limiter = new LookupLimiter(limits.pairingLookupsPerMinute);
@@ -102,7 +109,7 @@ export async function registerPairing(
           )
         : sendError(reply, 400, 'bad-message', `${path ?? 'body'}: ${issue.message}`);
     }
-    const wait = limiter.take(req.ip, now());
+    const wait = limiter.take(addressKey(req.ip), now());
     if (wait > 0) {
       return sendError(
         reply,
@@ -150,11 +157,16 @@ export async function registerPairing(
       websocket: true,
       logLevel: 'warn',
       config: { rateLimit: { max: limits.connectPerMinute, timeWindow: 60_000 } },
+      onRequest: socketsPerAddressHook(options.sockets),
     },
     (socket: WebSocket, req) => {
+      // Pairing frames are a few KB at most (docs/protocol.md "Through the relay").
+      setMaxPayload(socket, limits.maxPairingFrameBytes);
+      if (admitSocket(socket, req, options.sockets) === undefined) return;
       let closing = false;
+      const faults = options.faults === undefined ? {} : { faults: options.faults };
       const session = new PairingSession(
-        { store, router, limiter, limits, log: req.log, now },
+        { store, router, limiter, limits, log: req.log, now, ...faults },
         {
           send(frame) {
             if (!closing && socket.readyState === socket.OPEN) socket.send(frame);
@@ -167,13 +179,17 @@ export async function registerPairing(
           },
         },
         randomBytes(32),
-        req.ip,
+        addressKey(req.ip),
       );
       wireSession(socket, session, {
         authTimeoutMs: limits.authTimeoutMs,
         onAuthTimeout: () => session.onIdleTimeout(),
         heartbeatMs: limits.heartbeatMs,
         onError: (e) => req.log.info({ err: e }, 'pairing socket error'),
+        onBug: (e) => {
+          req.log.error({ err: e }, 'relay bug on a pairing connection: closing it');
+          session.onBug();
+        },
       });
     },
   );

@@ -81,6 +81,7 @@ interface Ctx {
   store: RelayStore;
   decoys: Decoys;
   now: () => number;
+  limits: RelayLimitsConfig;
 }
 
 type Req = FastifyRequest;
@@ -296,15 +297,30 @@ async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<Fastify
   const valid = verifyRecoverySignature(key, payload, signature);
   if (record.value === undefined || !valid) return sendError(reply, 404, 'not-found', NO_BACKUP);
   const { accountId, blob } = record.value;
+  const { maxDevices, quotaBytes } = ctx.limits;
   const added = await stored(req, () =>
-    ctx.store.addDevice(accountId, {
-      deviceId: body.deviceId,
-      signingKey: body.signingKey,
-      boxKey: body.boxKey,
-      label: body.label,
-    }),
+    ctx.store.addDevice(
+      accountId,
+      {
+        deviceId: body.deviceId,
+        signingKey: body.signingKey,
+        boxKey: body.boxKey,
+        label: body.label,
+      },
+      { maxDevices, quotaBytes },
+    ),
   );
   if (!added.ok) return unavailable(reply);
+  if (added.value === 'too-many' || added.value === 'quota') {
+    return sendError(
+      reply,
+      409,
+      'quota',
+      added.value === 'too-many'
+        ? `an account has at most ${maxDevices} devices; remove one on another device first`
+        : 'the account storage quota is full',
+    );
+  }
   if (added.value === 'conflict') {
     return sendError(reply, 409, 'exists', 'this device id is taken with other keys');
   }
@@ -336,7 +352,7 @@ export async function registerRecovery(
 ): Promise<void> {
   const secret = fromBase64(await store.relaySecret(DECOY_SECRET_NAME, toBase64(randomBytes(32))));
   if (secret === undefined) throw new Error('the stored decoy secret is not base64');
-  const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now };
+  const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now, limits };
   // One hook instance per budget: GET and restore share one per IP, and so do
   // put, delete and status.
   const lookups = app.rateLimit({ max: limits.recoveryLookupsPerMinute, timeWindow: 60_000 });

@@ -8,6 +8,9 @@
  * leads with account_id, the shard key: no query spans accounts.
  */
 
+/** What one device row counts against its account's storage quota (migration 4 on). */
+export const DEVICE_ROW_BYTES = 1024;
+
 export interface Migration {
   version: number;
   name: string;
@@ -91,6 +94,16 @@ export const migrations: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );
       CREATE INDEX pairing_offers_expiry ON pairing_offers (expires_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'device rows count against the quota',
+    sql: `
+      -- Every device row counts DEVICE_ROW_BYTES of the account's storage
+      -- quota, beside the sealed bytes of its events.
+      UPDATE accounts SET bytes_used = bytes_used
+        + ${DEVICE_ROW_BYTES} * (SELECT count(*) FROM devices d WHERE d.account_id = accounts.id);
     `,
   },
 ];

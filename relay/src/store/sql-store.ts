@@ -12,7 +12,7 @@
  *      and (Postgres) NOTIFYs, which Postgres delivers only on COMMIT.
  * Rows travel as one JSON parameter (json_to_recordset), the same in both drivers.
  */
-import { migrations, MIGRATIONS_TABLE } from './migrations.js';
+import { DEVICE_ROW_BYTES, migrations, MIGRATIONS_TABLE } from './migrations.js';
 import { num, numOrNull, str, type Database, type Db, type Row } from './db.js';
 import {
   accountRecovery,
@@ -24,6 +24,7 @@ import {
 import type {
   AddDeviceOutcome,
   AppendOptions,
+  DeviceLimits,
   BootstrapPage,
   DeviceRecord,
   EventPage,
@@ -35,6 +36,7 @@ import type {
   RecoveryPutOutcome,
   RecoveryRecord,
   RegisterOutcome,
+  RevokeOutcome,
   StoredEvent,
   StoredRecovery,
   StreamInfo,
@@ -111,7 +113,8 @@ export class SqlCore {
   async registerAccount(accountId: string, first: NewDevice): Promise<RegisterOutcome> {
     return this.db.transaction(async (tx) => {
       const made = await tx.query(
-        'INSERT INTO accounts (id) VALUES ($1::uuid) ON CONFLICT DO NOTHING RETURNING id::text AS id',
+        `INSERT INTO accounts (id, bytes_used) VALUES ($1::uuid, ${DEVICE_ROW_BYTES})
+         ON CONFLICT DO NOTHING RETURNING id::text AS id`,
         [accountId],
       );
       if (made.length === 1) {
@@ -123,16 +126,32 @@ export class SqlCore {
     });
   }
 
-  async addDevice(accountId: string, device: NewDevice): Promise<AddDeviceOutcome> {
+  async addDevice(
+    accountId: string,
+    device: NewDevice,
+    limits?: DeviceLimits,
+  ): Promise<AddDeviceOutcome> {
     return this.db.transaction(async (tx) => {
+      // The account row is locked: two additions cannot both take the last free place.
       const account = await tx.query(
-        'SELECT 1 AS one FROM accounts WHERE id = $1::uuid FOR SHARE',
+        `SELECT bytes_used::float8 AS used,
+           (SELECT count(*) FROM devices d WHERE d.account_id = a.id)::float8 AS n
+         FROM accounts a WHERE a.id = $1::uuid FOR UPDATE`,
         [accountId],
       );
-      if (account.length === 0) return 'no-account';
+      const row = account[0];
+      if (row === undefined) return 'no-account';
       const existing = await this.deviceIn(tx, accountId, device.deviceId);
       if (existing !== undefined) return sameKeys(existing, device) ? 'same' : 'conflict';
+      if (limits !== undefined) {
+        if (num(row, 'n') >= limits.maxDevices) return 'too-many';
+        if (num(row, 'used') + DEVICE_ROW_BYTES > limits.quotaBytes) return 'quota';
+      }
       await this.insertDevice(tx, accountId, device);
+      await tx.query(
+        `UPDATE accounts SET bytes_used = bytes_used + ${DEVICE_ROW_BYTES} WHERE id = $1::uuid`,
+        [accountId],
+      );
       return 'created';
     });
   }
@@ -157,18 +176,34 @@ export class SqlCore {
     return rows.length === 1;
   }
 
-  async revokeDevice(accountId: string, deviceId: string): Promise<boolean> {
+  async revokeDevice(accountId: string, deviceId: string): Promise<RevokeOutcome> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query(
+      // Locked like a push: two devices revoking each other cannot both succeed.
+      const account = await tx.query(
+        'SELECT 1 AS one FROM accounts WHERE id = $1::uuid FOR UPDATE',
+        [accountId],
+      );
+      if (account.length === 0) return 'not-found';
+      const target = await this.deviceIn(tx, accountId, deviceId);
+      if (target === undefined) return 'not-found';
+      if (target.revokedAt === null) {
+        const active = await tx.query(
+          `SELECT count(*)::float8 AS n FROM devices
+           WHERE account_id = $1::uuid AND revoked_at IS NULL AND id <> $2::uuid`,
+          [accountId, deviceId],
+        );
+        if (num(active[0] ?? {}, 'n') === 0) return 'last-device';
+      }
+      await tx.query(
         `UPDATE devices SET revoked_at = COALESCE(revoked_at, now())
-         WHERE account_id = $1::uuid AND id = $2::uuid RETURNING 1 AS one`,
+         WHERE account_id = $1::uuid AND id = $2::uuid`,
         [accountId, deviceId],
       );
-      if (rows.length === 1 && this.notifyAs !== undefined) {
+      if (this.notifyAs !== undefined) {
         const payload = JSON.stringify({ k: 'r', i: this.notifyAs, a: accountId, d: deviceId });
         await tx.query('SELECT count(pg_notify($1, $2))::float8 AS n', [NOTIFY_CHANNEL, payload]);
       }
-      return rows.length === 1;
+      return 'revoked';
     });
   }
 
@@ -206,6 +241,20 @@ export class SqlCore {
         heads.set(`${str(r, 'a')}|${str(r, 's')}`, num(r, 'head'));
       }
 
+      // Streams per account, read only when the batch would start a new one.
+      const streamCount = new Map<string, number>();
+      const opensStream = [...streamKeys.keys()].some((k) => !heads.has(k));
+      if (options.maxStreams !== undefined && opensStream) {
+        for (const r of await tx.query(
+          `SELECT account_id::text AS a, count(*)::float8 AS n FROM streams
+           WHERE account_id IN (SELECT value::uuid FROM json_array_elements_text($1::text::json))
+           GROUP BY account_id`,
+          [JSON.stringify(accountIds)],
+        )) {
+          streamCount.set(str(r, 'a'), num(r, 'n'));
+        }
+      }
+
       const stored = new Map<string, number>();
       for (const r of await tx.query(
         `SELECT ev.account_id::text AS a, encode(ev.stream_id, 'base64') AS s,
@@ -227,7 +276,19 @@ export class SqlCore {
           outcomes.push({ ok: true, seq: prior, duplicate: true });
           continue;
         }
-        const head = heads.get(key) ?? 0;
+        const known = heads.get(key);
+        const head = known ?? 0;
+        if (known === undefined && options.maxStreams !== undefined) {
+          const n = streamCount.get(i.accountId) ?? 0;
+          if (n >= options.maxStreams) {
+            outcomes.push({
+              ok: false,
+              code: 'quota',
+              message: `an account has at most ${options.maxStreams} streams`,
+            });
+            continue;
+          }
+        }
         if (i.coversSeq !== undefined && i.coversSeq > head) {
           outcomes.push({
             ok: false,
@@ -244,6 +305,8 @@ export class SqlCore {
           continue;
         }
         const seq = head + 1;
+        if (known === undefined)
+          streamCount.set(i.accountId, (streamCount.get(i.accountId) ?? 0) + 1);
         heads.set(key, seq);
         used.set(i.accountId, before + i.bytes);
         stored.set(`${key}|${i.eventId}`, seq);

@@ -34,7 +34,20 @@ export interface DeviceRecord {
 
 /** `created`; `same` when an identical registration exists (a retry); `conflict` otherwise. */
 export type RegisterOutcome = 'created' | 'same' | 'conflict';
-export type AddDeviceOutcome = RegisterOutcome | 'no-account';
+/**
+ * Also `too-many` (the account has `maxDevices` device rows, revoked ones
+ * included) and `quota` (the row's DEVICE_ROW_BYTES do not fit the quota).
+ */
+export type AddDeviceOutcome = RegisterOutcome | 'no-account' | 'too-many' | 'quota';
+
+/** What a new device row may not pass; absent: no limit (seeding tests and benchmarks). */
+export interface DeviceLimits {
+  maxDevices: number;
+  quotaBytes: number;
+}
+
+/** `last-device`: the account's only active device is never revoked (nothing could add one back). */
+export type RevokeOutcome = 'revoked' | 'not-found' | 'last-device';
 
 export interface PushItem {
   accountId: string;
@@ -87,6 +100,8 @@ export interface PageBounds {
 export interface AppendOptions {
   /** Bytes an account may store; a push that would pass it gets `quota`. */
   quotaBytes: number;
+  /** Streams an account may have; a push that would start one more gets `quota`. */
+  maxStreams?: number;
   /** Fault injection for tests: runs inside the transaction, after the writes, before COMMIT. */
   beforeCommit?: () => Promise<void> | void;
 }
@@ -132,13 +147,17 @@ export interface RelayStore {
   /** Whether another process can commit to the same database (then notices flow). */
   readonly shared: boolean;
 
+  /** The account and its first device row (which counts DEVICE_ROW_BYTES of its quota). */
   registerAccount(accountId: string, first: NewDevice): Promise<RegisterOutcome>;
-  addDevice(accountId: string, device: NewDevice): Promise<AddDeviceOutcome>;
+  addDevice(accountId: string, device: NewDevice, limits?: DeviceLimits): Promise<AddDeviceOutcome>;
   getDevice(accountId: string, deviceId: string): Promise<DeviceRecord | undefined>;
   listDevices(accountId: string): Promise<DeviceRecord[]>;
   relabelDevice(accountId: string, deviceId: string, label: string): Promise<boolean>;
-  /** Marks the device revoked (idempotent) and tells the other processes. */
-  revokeDevice(accountId: string, deviceId: string): Promise<boolean>;
+  /**
+   * Marks the device revoked (idempotent) and tells the other processes;
+   * refused for the account's last active device.
+   */
+  revokeDevice(accountId: string, deviceId: string): Promise<RevokeOutcome>;
   touchDevice(accountId: string, deviceId: string): Promise<void>;
 
   /**

@@ -468,7 +468,15 @@ export function pairingSuite(
       expect(await s.next()).toMatchObject({ type: 'error', code: 'auth-failed' });
       expect((await s.closed).code).toBe(PAIRING_CLOSE_CODES.authFailed);
 
-      await main.app.relay.store.revokeDevice(a.accountId, a.deviceId);
+      // Another device of the account revokes A (an account's last device cannot be revoked).
+      const other = testDevice(50 + account, 2);
+      await main.app.relay.store.addDevice(a.accountId, {
+        deviceId: other.deviceId,
+        signingKey: toBase64(other.signing.publicKey),
+        boxKey: toBase64(other.box.publicKey),
+        label: other.label,
+      });
+      expect(await main.app.relay.store.revokeDevice(a.accountId, a.deviceId)).toBe('revoked');
       await expect(offerorSocket(main.base, a)).rejects.toThrow(/revoked/);
     });
 

@@ -410,7 +410,7 @@ export function recoverySuite(
           label: revoked.label,
         });
         expect(await main.app.relay.store.revokeDevice(revoked.accountId, revoked.deviceId)).toBe(
-          true,
+          'revoked',
         );
         const body = buildRecoveryDelete(signer(revoked), credsA.recoveryId, signedNow());
         expect(errorOf(await del(idA, body))).toEqual({ status: 403, code: 'revoked' });

@@ -30,8 +30,14 @@ export const PairingQr = v.strictObject({
     v.url(),
     v.check((s) => /^https?:\/\//i.test(s), 'the relay URL is http(s)'),
   ),
-  account: v.pipe(v.string(), v.check(isUuid, 'the account id is a lowercase UUID')),
-  code: v.pipe(v.string(), v.check(isNormalizedPairingCode, 'the code is normalised')),
+  account: v.pipe(
+    v.string(),
+    v.check((s) => s.length === 36 && isUuid(s), 'the account id is a lowercase UUID'),
+  ),
+  code: v.pipe(
+    v.string(),
+    v.check((s) => s.length === 12 && isNormalizedPairingCode(s), 'the code is normalised'),
+  ),
   x25519: Base64Bytes(32),
 });
 export type PairingQr = v.InferOutput<typeof PairingQr>;

@@ -2,6 +2,9 @@
  * Decoding of relay frames: text → validated message, or a typed failure that
  * the relay turns into an `error` message (`bad-frame`: not JSON; `bad-message`:
  * JSON that fits no schema). Encoding is plain `JSON.stringify`.
+ *
+ * Work is linear in the frame and stops at the first issue (`abortEarly`):
+ * every field's length is checked before its characters (wire.ts).
  */
 import * as v from 'valibot';
 import { err, ok, type Result } from '../errors.js';
@@ -27,6 +30,9 @@ function describe(issues: readonly v.BaseIssue<unknown>[]): string {
   return path === null ? first.message : `${path}: ${first.message}`;
 }
 
+/** Stop at the first issue: a bad frame costs no more than finding its first fault. */
+export const PARSE_CONFIG = { abortEarly: true, abortPipeEarly: true } as const;
+
 function decode<T>(schema: v.GenericSchema<unknown, T>, text: string): Result<T, DecodeFailure> {
   let json: unknown;
   try {
@@ -34,7 +40,7 @@ function decode<T>(schema: v.GenericSchema<unknown, T>, text: string): Result<T,
   } catch {
     return err({ code: 'bad-frame', message: 'frame is not JSON' });
   }
-  const parsed = v.safeParse(schema, json);
+  const parsed = v.safeParse(schema, json, PARSE_CONFIG);
   if (parsed.success) return ok(parsed.output);
   const ref = refOf(json);
   const failure: DecodeFailure = { code: 'bad-message', message: describe(parsed.issues) };

@@ -44,7 +44,8 @@ import { ed25519Sign, ed25519Verify } from '../identity.js';
 import { MLKEM_CIPHERTEXT_BYTES, MLKEM_PUBLIC_KEY_BYTES } from '../pairing/kem.js';
 import { DeviceLabel, PAIRING_ENVELOPE_BYTES, PairAbortReason } from '../pairing/messages.js';
 import { uuidToBytes } from '../uuid.js';
-import { ChallengeB64, fixedBase64, SignatureB64, Uuid } from './wire.js';
+import { PARSE_CONFIG } from './codec.js';
+import { boundedString, ChallengeB64, fixedBase64, Message, SignatureB64, Uuid } from './wire.js';
 
 export const PAIRING_PROTOCOL_VERSION = 1;
 export const PAIRING_WS_PATH = '/v1/pairing';
@@ -67,6 +68,7 @@ export const PAIRING_ERROR_CODES = [
   'exists', // an offer under this lookup key exists; or B's device id is taken
   'busy', // this socket already holds an open offer
   'unknown-joiner', // A named a joiner that never answered its offer
+  'quota', // the account has the most devices it may have (or its storage is full)
   'unavailable', // storage is failing; nothing changed, retry later
   'internal',
 ] as const;
@@ -88,7 +90,8 @@ export const PAIRING_CLOSE_CODES = {
 
 const version = v.literal(PAIRING_PROTOCOL_VERSION);
 export const LookupKeyB64 = fixedBase64(32, 'lookupKey');
-const Joiner = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'joiner is 32 hex digits'));
+const JOINER = /^[0-9a-f]{32}$/;
+const Joiner = boundedString(32, (s) => JOINER.test(s), 'joiner is 32 hex digits');
 const Millis = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
 export const PairOfferFrame = v.strictObject({
@@ -240,7 +243,7 @@ export type PairingEnded = v.InferOutput<typeof PairingEnded>;
 export const PairingError = v.strictObject({
   type: v.literal('error'),
   code: v.picklist(PAIRING_ERROR_CODES),
-  message: v.string(),
+  message: Message,
   retryAfterMs: v.optional(Millis),
 });
 export type PairingError = v.InferOutput<typeof PairingError>;
@@ -287,7 +290,7 @@ function decodeFrame<S extends v.GenericSchema>(
   } catch {
     return { ok: false, error: { code: 'bad-frame', message: 'frame is not JSON' } };
   }
-  const parsed = v.safeParse(schema, json);
+  const parsed = v.safeParse(schema, json, PARSE_CONFIG);
   if (parsed.success) return { ok: true, value: parsed.output };
   const first = parsed.issues[0];
   const path = v.getDotPath(first);

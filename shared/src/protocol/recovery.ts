@@ -64,7 +64,7 @@ export const RECOVERY_ID_BYTES = 32;
 const SEPARATOR = Uint8Array.of(0);
 const RECOVERY_ID_HEX = /^[0-9a-f]{64}$/;
 
-export const isRecoveryIdHex = (s: string): boolean => RECOVERY_ID_HEX.test(s);
+export const isRecoveryIdHex = (s: string): boolean => s.length === 64 && RECOVERY_ID_HEX.test(s);
 
 /** `/v1/recovery/{hex}`, and `…/restore`. */
 export const recoveryPath = (recoveryIdHex: string): string => `${RECOVERY_PATH}/${recoveryIdHex}`;
@@ -196,7 +196,7 @@ export const RecoveryBlobB64 = fixedBase64(RECOVERY_BLOB_BYTES, 'blob');
 export const RecoveryIdParams = v.object({
   recoveryId: v.pipe(
     v.string(),
-    v.regex(RECOVERY_ID_HEX, 'recovery id must be 64 lowercase hex digits'),
+    v.check(isRecoveryIdHex, 'recovery id must be 64 lowercase hex digits'),
   ),
 });
 export type RecoveryIdParams = v.InferOutput<typeof RecoveryIdParams>;
@@ -265,7 +265,7 @@ export type RecoveryStatusRequest = v.InferOutput<typeof RecoveryStatusRequest>;
 
 export const RecoveryStatusResponse = v.object({
   /** The account's recovery id (hex), or null when it has no blob. */
-  recoveryId: v.nullable(v.pipe(v.string(), v.regex(RECOVERY_ID_HEX))),
+  recoveryId: v.nullable(v.pipe(v.string(), v.check(isRecoveryIdHex))),
   /** When that blob was stored (ms), or null. */
   updatedAt: v.nullable(Millis),
 });
