@@ -78,7 +78,9 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   const onCommitted = (items: readonly PushItem[], outcomes: readonly PushOutcome[]): void => {
     items.forEach((item, i) => {
       const o = outcomes[i];
-      if (o === undefined || !o.ok || o.duplicate || !hub.has(item.accountId)) return;
+      if (o === undefined || !o.ok || o.duplicate) return;
+      // No frame to build when no other device of the account is connected here.
+      if (!hub.hasOther(item.accountId, item.deviceId)) return;
       const stored = { seq: o.seq, eventId: item.eventId, data: item.data };
       const frame = eventFrame(
         item.streamId,

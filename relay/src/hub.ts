@@ -42,6 +42,12 @@ export class Hub {
     return this.countDevice(accountId, deviceId) > 0;
   }
 
+  /** Whether a device of the account other than `deviceId` is connected here. */
+  hasOther(accountId: string, deviceId: string): boolean {
+    for (const p of this.accounts.get(accountId) ?? []) if (p.deviceId !== deviceId) return true;
+    return false;
+  }
+
   /** Sessions of this device connected here (bounded by `maxSocketsPerDevice`). */
   countDevice(accountId: string, deviceId: string): number {
     let n = 0;

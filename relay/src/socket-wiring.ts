@@ -12,6 +12,7 @@
  * exception out of an event emitter would end it, and every other device's
  * connection with it).
  */
+import { isAscii } from 'node:buffer';
 import type { RawData, WebSocket } from 'ws';
 
 /** The session's side, as the socket sees it. */
@@ -38,10 +39,18 @@ export interface Wiring {
 /** How long a socket closed for a bug may take to flush its error and close frame. */
 const BUG_CLOSE_GRACE_MS = 1000;
 
+/**
+ * A text frame's string. ws has checked it is UTF-8; most frames are pure
+ * ASCII (JSON and base64), which Latin-1 decoding turns into the same string
+ * several times faster than UTF-8 decoding does (a 4 MiB push: ~2 ms, not ~18).
+ */
 function socketText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
+  const buf = Array.isArray(data)
+    ? Buffer.concat(data)
+    : data instanceof ArrayBuffer
+      ? Buffer.from(data)
+      : data;
+  return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
 }
 
 export function wireSession(socket: WebSocket, session: WiredSession, o: Wiring): void {

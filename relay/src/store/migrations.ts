@@ -106,6 +106,15 @@ export const migrations: readonly Migration[] = [
         + ${DEVICE_ROW_BYTES} * (SELECT count(*) FROM devices d WHERE d.account_id = accounts.id);
     `,
   },
+  {
+    version: 5,
+    name: 'sealed bytes are stored uncompressed',
+    sql: `
+      -- Ciphertext does not compress: storing it out of line without a
+      -- compression attempt saves the attempt on every large event.
+      ALTER TABLE events ALTER COLUMN data SET STORAGE EXTERNAL;
+    `,
+  },
 ];
 
 export const MIGRATIONS_TABLE = `

@@ -43,6 +43,8 @@ import type {
 } from './types.js';
 
 export const NOTIFY_CHANNEL = 'cairn_relay';
+/** Rows with more base64 than this are inserted one by one, as a text parameter. */
+const LARGE_ROW_CHARS = 64 * 1024;
 /** Postgres caps a NOTIFY payload at 8000 bytes; stay well under. */
 const NOTIFY_MAX = 6000;
 const MIGRATION_LOCK = 0x636169726e; // "cairn"
@@ -335,12 +337,38 @@ export class SqlCore {
     used: Map<string, number>,
     heads: Map<string, number>,
   ): Promise<void> {
-    await tx.query(
-      `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
-       SELECT x.a, decode(x.s, 'base64'), x.q, decode(x.e, 'base64'), decode(x.d, 'base64'), x.c
-       FROM json_to_recordset($1::text::json) AS x(a uuid, s text, q bigint, e text, d text, c bigint)`,
-      [JSON.stringify(rows.map(({ dev: _dev, ...r }) => r))],
-    );
+    // Small rows go together as one JSON parameter. A large row goes alone:
+    // parsing megabytes of JSON in the database costs twice the decode, so its
+    // base64 is a text parameter of its own (Postgres), or its bytes a file
+    // the database reads (PGlite, whose parameter encoding is slow; db.ts).
+    const small = rows.filter((r) => r.d.length < LARGE_ROW_CHARS);
+    if (small.length > 0) {
+      await tx.query(
+        `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
+         SELECT x.a, decode(x.s, 'base64'), x.q, decode(x.e, 'base64'), decode(x.d, 'base64'), x.c
+         FROM json_to_recordset($1::text::json) AS x(a uuid, s text, q bigint, e text, d text, c bigint)`,
+        [JSON.stringify(small.map(({ dev: _dev, ...r }) => r))],
+      );
+    }
+    for (const r of rows) {
+      if (r.d.length < LARGE_ROW_CHARS) continue;
+      if (tx.queryWithBlob !== undefined) {
+        await tx.queryWithBlob(
+          `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
+           VALUES ($1::uuid, decode($2, 'base64'), $3::bigint, decode($4, 'base64'),
+                   pg_read_binary_file('/dev/blob'), $5::bigint)`,
+          [r.a, r.s, r.q, r.e, r.c],
+          Buffer.from(r.d, 'base64'),
+        );
+        continue;
+      }
+      await tx.query(
+        `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
+         VALUES ($1::uuid, decode($2, 'base64'), $3::bigint, decode($4, 'base64'),
+                 decode($5, 'base64'), $6::bigint)`,
+        [r.a, r.s, r.q, r.e, r.d, r.c],
+      );
+    }
     const touched = new Map<string, { a: string; s: string; h: number }>();
     for (const r of rows) {
       const key = `${r.a}|${r.s}`;

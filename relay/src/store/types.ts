@@ -5,7 +5,9 @@
  *
  * Ids travel as they do on the wire: UUID strings for accounts and devices,
  * canonical base64 for stream ids, event ids and sealed bytes. The SQL encodes
- * and decodes base64 itself, so the relay never converts bytes in JavaScript.
+ * and decodes base64 itself, so the relay converts no bytes in JavaScript, with
+ * one exception: a large event on PGlite is decoded once to be handed to the
+ * database as a file (sql-store.ts `write`, db.ts `queryWithBlob`).
  *
  * Every query is keyed by account_id (shardable by account). Expected outcomes
  * (a duplicate, a full quota) are values; a thrown error means storage failed.
