@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Committer } from './committer.js';
-import { fastifyTrustProxy, SocketsPerAddress, type TrustProxy } from './addresses.js';
+import { addressKey, fastifyTrustProxy, SocketsPerAddress, type TrustProxy } from './addresses.js';
 import { resolveLimits, type RelayLimitsConfig } from './config.js';
 import { loggerOptions } from './log.js';
 import { securityHeaders } from './headers.js';
@@ -152,6 +152,8 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
 
   await app.register(fastifyRateLimit, {
     global: false,
+    // Per client address as TRUST_PROXY determines it; an IPv6 /64 is one client.
+    keyGenerator: (req) => addressKey(req.ip),
     errorResponseBuilder: (_req, ctx) =>
       new RelayHttpError(429, 'rate-limited', `too many requests; retry in ${ctx.after}`, ctx.ttl),
   });

@@ -9,7 +9,7 @@
  */
 
 export type Row = Record<string, unknown>;
-export type Param = string | number | null;
+export type Param = string | number | boolean | null;
 
 export interface Db {
   query(text: string, params?: readonly Param[]): Promise<Row[]>;

@@ -12,6 +12,7 @@
  *      and (Postgres) NOTIFYs, which Postgres delivers only on COMMIT.
  * Rows travel as one JSON parameter (json_to_recordset), the same in both drivers.
  */
+import { base64Length } from '@cairn/shared';
 import { DEVICE_ROW_BYTES, migrations, MIGRATIONS_TABLE } from './migrations.js';
 import { num, numOrNull, str, type Database, type Db, type Row } from './db.js';
 import {
@@ -418,11 +419,17 @@ export class SqlCore {
     }
     const snapshot = eventOf(first);
     const after = snapshot.coversSeq ?? 0;
-    const rest = Math.max(0, bounds.maxBytes - (snapshot.data.length * 3) / 4);
-    const page = await this.page(this.db, accountId, streamId, after, head, snapshot.seq, {
-      limit: bounds.limit,
-      maxBytes: rest,
-    });
+    const rest = Math.max(0, bounds.maxBytes - base64Length(snapshot.data));
+    const page = await this.page(
+      this.db,
+      accountId,
+      streamId,
+      after,
+      head,
+      snapshot.seq,
+      { limit: bounds.limit, maxBytes: rest },
+      false,
+    );
     return { ...page, after, snapshot };
   }
 
@@ -514,8 +521,9 @@ export class SqlCore {
 
   /**
    * Events in (after, head], minus `exclude`, at most `limit` of them and at most
-   * `maxBytes` of sealed data (but always at least one). Seqs have no gaps, so
-   * "more" means the page stopped before head.
+   * `maxBytes` of sealed data, except that the first due event always comes
+   * (`firstAlways`; a bootstrap page whose snapshot took the budget asks for
+   * none). Seqs have no gaps, so "more" means the page stopped before head.
    */
   private async page(
     db: Db,
@@ -525,6 +533,7 @@ export class SqlCore {
     head: number,
     exclude: number,
     bounds: PageBounds,
+    firstAlways = true,
   ): Promise<EventPage> {
     const rows =
       after >= head
@@ -532,23 +541,31 @@ export class SqlCore {
         : await db.query(
             `SELECT p.seq::float8 AS seq, encode(p.event_id, 'base64') AS e, ${B64('p.data')} AS d,
                     p.covers_seq::float8 AS c
-             FROM (SELECT q.*, sum(octet_length(q.data)) OVER (ORDER BY q.seq) - octet_length(q.data) AS before
+             FROM (SELECT q.*, sum(octet_length(q.data)) OVER (ORDER BY q.seq) AS through
                    FROM (SELECT seq, event_id, data, covers_seq FROM events
                          WHERE account_id = $1::uuid AND stream_id = decode($2, 'base64')
                            AND seq > $3::bigint AND seq <= $4::bigint AND seq <> $5::bigint
                          ORDER BY seq LIMIT $6::int) q) p
-             WHERE p.before < $7::bigint ORDER BY p.seq`,
-            [accountId, streamId, after, head, exclude, bounds.limit, Math.max(1, bounds.maxBytes)],
+             WHERE p.through <= $7::bigint
+                OR ($8::boolean AND p.through = octet_length(p.data))
+             ORDER BY p.seq`,
+            [
+              accountId,
+              streamId,
+              after,
+              head,
+              exclude,
+              bounds.limit,
+              Math.max(0, bounds.maxBytes),
+              firstAlways,
+            ],
           );
     const events = rows.map(eventOf);
-    const last = events.at(-1)?.seq;
-    const hasMore = last !== undefined && last < head && !(exclude === head && last === head - 1);
-    return {
-      events,
-      head,
-      hasMore,
-      next: hasMore && last !== undefined ? last : Math.max(head, after),
-    };
+    const last = events.at(-1)?.seq ?? after;
+    // Due after the page: every seq past `last` up to head, the excluded one aside.
+    const left = head - last - (exclude > last && exclude <= head ? 1 : 0);
+    const hasMore = left > 0;
+    return { events, head, hasMore, next: hasMore ? last : Math.max(head, after) };
   }
 
   private async deviceIn(

@@ -193,10 +193,16 @@ export function storeContract(
       const p1 = await store.pull(ACC_A, s, 0, { limit: 3, maxBytes: 1_000_000 });
       expect(p1.events.map((e) => e.seq)).toEqual([1, 2, 3]);
       expect(p1).toMatchObject({ hasMore: true, next: 3, head: 7 });
+      // At most maxBytes of sealed data: two 64-byte events fit 130 bytes, a third would not.
       const p2 = await store.pull(ACC_A, s, 3, { limit: 100, maxBytes: 130 });
-      expect(p2.events.map((e) => e.seq)).toEqual([4, 5, 6]);
-      expect(p2).toMatchObject({ hasMore: true, next: 6 });
+      expect(p2.events.map((e) => e.seq)).toEqual([4, 5]);
+      expect(p2).toMatchObject({ hasMore: true, next: 5 });
+      const exact = await store.pull(ACC_A, s, 3, { limit: 100, maxBytes: 128 });
+      expect(exact.events.map((e) => e.seq)).toEqual([4, 5]);
+      const under = await store.pull(ACC_A, s, 3, { limit: 100, maxBytes: 127 });
+      expect(under.events.map((e) => e.seq)).toEqual([4]);
       const p3 = await store.pull(ACC_A, s, 6, { limit: 100, maxBytes: 1 });
+      // The first due event comes whatever its size.
       expect(p3.events.map((e) => e.seq)).toEqual([7]);
       expect(p3).toMatchObject({ hasMore: false, next: 7 });
       const p4 = await store.pull(ACC_A, s, 7, PAGE);
@@ -236,6 +242,20 @@ export function storeContract(
         head: 7,
         snapshotCovers: 3,
       });
+    });
+
+    it('counts the snapshot in a bootstrap page: past the budget, the events come next page', async () => {
+      const s = b64Id(32, 0x0b);
+      await store.append([item(ACC_A, s), item(ACC_A, s)], QUOTA);
+      await store.append([item(ACC_A, s, { coversSeq: 1 })], QUOTA);
+      // The snapshot (64 bytes) fills the page's 64 bytes: events 2 waits for a pull.
+      const full = await store.bootstrap(ACC_A, s, { limit: 10, maxBytes: 64 });
+      expect(full.snapshot?.seq).toBe(3);
+      expect(full.events).toEqual([]);
+      expect(full).toMatchObject({ after: 1, hasMore: true, next: 1, head: 3 });
+      const room = await store.bootstrap(ACC_A, s, { limit: 10, maxBytes: 128 });
+      expect(room.events.map((e) => e.seq)).toEqual([2]);
+      expect(room).toMatchObject({ hasMore: false, next: 3 });
     });
 
     it('does not stop after the excluded snapshot when it is the head', async () => {
