@@ -387,6 +387,19 @@ export function relaySuite(
       });
     });
 
+    describe('the last device', () => {
+      it('is never revoked: an account keeps one active device', async () => {
+        const solo = testDevice(4, 1);
+        expect((await register(main.base, solo)).status).toBe(201);
+        const c = await device(solo);
+        const last = await c.client.revoke(solo.deviceId);
+        expect(!last.ok && last.error.code).toBe('last-device');
+        expect((await c.client.ping()).ok).toBe(true);
+        const list = await c.client.devices();
+        expect(list.ok && list.value.devices.map((d) => d.revokedAt)).toEqual([null]);
+      });
+    });
+
     describe('bad input', () => {
       it('answers malformed frames with typed errors and keeps the socket', async () => {
         const a1 = await device(A1);
