@@ -115,6 +115,26 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE events ALTER COLUMN data SET STORAGE EXTERNAL;
     `,
   },
+  {
+    version: 6,
+    name: 'recovery changes wait for a cancel',
+    sql: `
+      -- A device's removal or replacement of its account's recovery blob takes
+      -- effect only at effective_at; until then any device of the account may
+      -- cancel it (recovery-sql.ts). One pending change per account.
+      CREATE TABLE recovery_pending (
+        account_id uuid PRIMARY KEY REFERENCES accounts (id),
+        op text NOT NULL CHECK (op IN ('delete', 'replace')),
+        recovery_id bytea NOT NULL,
+        blob bytea,
+        restore_key bytea,
+        requested_by uuid NOT NULL,
+        effective_at timestamptz NOT NULL
+      );
+      CREATE INDEX recovery_pending_due ON recovery_pending (effective_at);
+      CREATE INDEX recovery_pending_id ON recovery_pending (recovery_id);
+    `,
+  },
 ];
 
 export const MIGRATIONS_TABLE = `

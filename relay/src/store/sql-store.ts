@@ -17,11 +17,16 @@ import { DEVICE_ROW_BYTES, migrations, MIGRATIONS_TABLE } from './migrations.js'
 import { num, numOrNull, str, type Database, type Db, type Row } from './db.js';
 import {
   accountRecovery,
+  applyDueRecovery,
+  cancelRecovery,
   deleteRecovery,
   getRecovery,
   putRecovery,
   relaySecret,
 } from './recovery-sql.js';
+
+/** No delay: a recovery change acts at once (tests and tools call the store without timing). */
+const immediately = () => ({ now: Date.now(), delayMs: 0, deviceId: '00000000-0000-4000-8000-000000000000' });
 import type {
   AddDeviceOutcome,
   AppendOptions,
@@ -33,9 +38,12 @@ import type {
   PageBounds,
   PushItem,
   PushOutcome,
+  AccountRecovery,
+  RecoveryCancelOutcome,
   RecoveryDeleteOutcome,
   RecoveryPutOutcome,
   RecoveryRecord,
+  RecoveryTiming,
   RegisterOutcome,
   RevokeOutcome,
   StoredEvent,
@@ -479,26 +487,34 @@ export class SqlCore {
     accountId: string,
     record: StoredRecovery,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryPutOutcome> {
-    return putRecovery(this.db, accountId, record, signedAt);
+    return putRecovery(this.db, accountId, record, signedAt, timing ?? immediately());
   }
 
   deleteRecovery(
     accountId: string,
     recoveryId: string,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryDeleteOutcome> {
-    return deleteRecovery(this.db, accountId, recoveryId, signedAt);
+    return deleteRecovery(this.db, accountId, recoveryId, signedAt, timing ?? immediately());
   }
 
-  getRecovery(recoveryId: string): Promise<RecoveryRecord | undefined> {
-    return getRecovery(this.db, recoveryId);
+  cancelRecovery(accountId: string, signedAt: number, now: number): Promise<RecoveryCancelOutcome> {
+    return cancelRecovery(this.db, accountId, signedAt, now);
   }
 
-  accountRecovery(
-    accountId: string,
-  ): Promise<{ recoveryId: string; updatedAt: number } | undefined> {
-    return accountRecovery(this.db, accountId);
+  getRecovery(recoveryId: string, now = Date.now()): Promise<RecoveryRecord | undefined> {
+    return getRecovery(this.db, recoveryId, now);
+  }
+
+  accountRecovery(accountId: string, now = Date.now()): Promise<AccountRecovery | undefined> {
+    return accountRecovery(this.db, accountId, now);
+  }
+
+  applyDueRecovery(now: number): Promise<number> {
+    return applyDueRecovery(this.db, now);
   }
 
   relaySecret(name: string, candidate: string): Promise<string> {

@@ -124,9 +124,37 @@ export interface RecoveryRecord {
   restoreKey: string;
 }
 
-/** `stale`: signedAt is not after the account's last accepted put or delete (a replay). */
-export type RecoveryPutOutcome = 'stored' | 'stale' | 'taken' | 'no-account';
-export type RecoveryDeleteOutcome = 'deleted' | 'stale' | 'not-found' | 'no-account';
+/**
+ * `stale`: signedAt is not after the account's last accepted put, delete or
+ * cancel (a replay). `pending`: the account has a blob, so the change waits
+ * (recovery-sql.ts) until `now + delayMs`.
+ */
+export type RecoveryPutOutcome = 'stored' | 'pending' | 'stale' | 'taken' | 'no-account';
+export type RecoveryDeleteOutcome = 'deleted' | 'pending' | 'stale' | 'not-found' | 'no-account';
+export type RecoveryCancelOutcome = 'cancelled' | 'none' | 'stale' | 'no-account';
+
+/** When a recovery change is asked for, by whom, and how long it waits for a cancel. */
+export interface RecoveryTiming {
+  now: number;
+  delayMs: number;
+  /** The device asking (shown to the others with the pending change). */
+  deviceId: string;
+}
+
+/** A removal or replacement of the account's blob that has not taken effect yet. */
+export interface PendingRecoveryChange {
+  op: 'delete' | 'replace';
+  effectiveAt: number;
+  requestedBy: string;
+  /** delete: the id of the blob going; replace: the id of the blob coming (hex). */
+  recoveryId: string;
+}
+
+export interface AccountRecovery {
+  recoveryId: string;
+  updatedAt: number;
+  pending?: PendingRecoveryChange;
+}
 
 /** What another relay process committed; delivered through LISTEN/NOTIFY. */
 export type StoreNotice =
@@ -176,26 +204,31 @@ export interface RelayStore {
   bytesUsed(accountId: string): Promise<number>;
 
   /**
-   * Stores the account's recovery blob, replacing any other it had, if
-   * `signedAt` is later than its last put or delete; `taken` when another
-   * account holds this recovery id.
+   * Stores the account's recovery blob if `signedAt` is later than its last
+   * recovery change: at once for its first blob, otherwise as its pending
+   * change (see recovery-sql.ts); `taken` when another account holds this id.
+   * Without `timing`: now, with no delay (tests and tools).
    */
   putRecovery(
     accountId: string,
     record: StoredRecovery,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryPutOutcome>;
   deleteRecovery(
     accountId: string,
     recoveryId: string,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryDeleteOutcome>;
+  /** Drops the account's pending change. */
+  cancelRecovery(accountId: string, signedAt: number, now: number): Promise<RecoveryCancelOutcome>;
   /** By recovery id (hex): the only lookup not keyed by account, as a restore knows no account yet. */
-  getRecovery(recoveryId: string): Promise<RecoveryRecord | undefined>;
-  /** The account's blob: its recovery id (hex) and when it was stored (ms). */
-  accountRecovery(
-    accountId: string,
-  ): Promise<{ recoveryId: string; updatedAt: number } | undefined>;
+  getRecovery(recoveryId: string, now?: number): Promise<RecoveryRecord | undefined>;
+  /** The account's blob: its recovery id (hex), when it was stored (ms), its pending change. */
+  accountRecovery(accountId: string, now?: number): Promise<AccountRecovery | undefined>;
+  /** Applies every pending change due at `now` (the sweep); returns how many. */
+  applyDueRecovery(now: number): Promise<number>;
   /** A per-database secret (base64): `candidate` unless one is stored already. */
   relaySecret(name: string, candidate: string): Promise<string>;
 
