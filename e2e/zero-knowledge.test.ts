@@ -212,6 +212,7 @@ it('leaves no canary, key, phrase or plaintext change in the database, the log o
   await b.page.getByTestId('sas').waitFor({ timeout: TIMEOUT });
   await a.page.getByRole('button', { name: 'They match' }).click();
   await a.page.getByRole('heading', { name: 'Device added' }).waitFor({ timeout: TIMEOUT });
+  await b.page.getByRole('button', { name: 'They match' }).click();
   await b.page.getByRole('heading', { name: 'Today', level: 1 }).waitFor({ timeout: TIMEOUT });
   await waitStatus(b.page, 'Synced');
   await a.page.getByRole('button', { name: 'Done' }).click();

@@ -2,7 +2,7 @@
  * Pairing routes (docs/protocol.md "Device pairing", "Through the relay";
  * frames in @cairn/shared protocol/pairing-relay.ts):
  *
- *   POST /v1/pairing/lookup  {v, lookupKey} → 200 {offer, expiresAt}
+ *   POST /v1/pairing/lookup  {v, lookupKey} → 200 {offer, expiresAt, now}
  *                            | 404 not-found | 410 expired, used, burned
  *                            | 429 rate-limited (Retry-After) | 400 bad-message
  *   GET  /v1/pairing         WebSocket: A's offer and B's join (pairing/session.ts)
@@ -147,7 +147,11 @@ export async function registerPairing(
       req.log.error({}, 'a stored pairing offer does not parse');
       return sendError(reply, 500, 'internal', 'internal error');
     }
-    const body: PairingLookupResponse = { offer: offer.output, expiresAt: status.expiresAt };
+    const body: PairingLookupResponse = {
+      offer: offer.output,
+      expiresAt: status.expiresAt,
+      now: now(),
+    };
     return reply.code(200).send(body);
   });
 

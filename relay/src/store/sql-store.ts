@@ -26,7 +26,11 @@ import {
 } from './recovery-sql.js';
 
 /** No delay: a recovery change acts at once (tests and tools call the store without timing). */
-const immediately = () => ({ now: Date.now(), delayMs: 0, deviceId: '00000000-0000-4000-8000-000000000000' });
+const immediately = () => ({
+  now: Date.now(),
+  delayMs: 0,
+  deviceId: '00000000-0000-4000-8000-000000000000',
+});
 import type {
   AddDeviceOutcome,
   AppendOptions,

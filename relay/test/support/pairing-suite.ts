@@ -16,6 +16,7 @@ import {
   encodePairEnvelope,
   encodePairResponse,
   encodePairReveal,
+  confirmPairingSas,
   openPairingEnvelope,
   receivePairingResponse,
   receivePairingReveal,
@@ -164,7 +165,10 @@ export function pairingSuite(
       });
       const sealed = decodePairEnvelope(await sb.next());
       if (!sealed.ok) throw sealed.error;
-      const opened = openPairingEnvelope(comparing.value.state, sealed.value);
+      // B's user confirmed the same digits.
+      const confirmed = confirmPairingSas(comparing.value.state);
+      if (!confirmed.ok) throw confirmed.error;
+      const opened = openPairingEnvelope(confirmed.value, sealed.value);
       if (!opened.ok) throw opened.error;
       expect(opened.value).toEqual({ kMaster: K_MASTER, accountId: a.accountId });
       expect(expectFrame(await sa.next(), 'pairing-completed').deviceId).toBe(b.pairing.id);

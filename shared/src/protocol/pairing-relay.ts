@@ -6,7 +6,7 @@
  * forwards them unchanged. It never sees the code, only `lookupKey` =
  * SHA-256(code).
  *
- *   POST /v1/pairing/lookup   {v, lookupKey}  → {offer, expiresAt}      B, no auth,
+ *   POST /v1/pairing/lookup   {v, lookupKey}  → {offer, expiresAt, now} B, no auth,
  *                                                                       rate-limited per IP
  *   WebSocket /v1/pairing     one JSON object per text frame; the relay opens with
  *                             `pairing-hello` {v, challenge, ttlMs}
@@ -270,6 +270,8 @@ export type PairingLookupRequest = v.InferOutput<typeof PairingLookupRequest>;
 export const PairingLookupResponse = v.strictObject({
   offer: PairOfferFrame,
   expiresAt: Millis,
+  /** The relay's clock when it answered, so B can count the time left without clock skew. */
+  now: v.optional(Millis),
 });
 export type PairingLookupResponse = v.InferOutput<typeof PairingLookupResponse>;
 
