@@ -18,7 +18,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { addHabit, goTo, habitRow, onboard, openApp } from './support/app.js';
-import { launchDevice, type Device } from './support/device.js';
+import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
 import { startServer, type Server } from './support/server.js';
 
 const TIMEOUT = 60_000;
@@ -39,6 +39,8 @@ afterEach(async (ctx) => {
     for (const d of devices) console.error(`page logs:\n${d.logs().join('\n')}`);
     for (const s of servers) console.error(`server output:\n${s.output()}`);
   }
+  // Everything ran under the relay's Content-Security-Policy, with no violation.
+  expectNoCspViolations(devices);
 });
 
 afterAll(async () => {

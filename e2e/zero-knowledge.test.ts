@@ -39,7 +39,7 @@ import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { findPostgresBin, startPostgres, type PostgresCluster } from '../test/support/postgres.js';
 import { addCategory, checkIn, goTo, habitRow, onboard, openApp } from './support/app.js';
-import { launchDevice, type Device } from './support/device.js';
+import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
 import { startServer, type Server } from './support/server.js';
 
 await ready();
@@ -73,6 +73,8 @@ afterEach(async (ctx) => {
     for (const d of devices) console.error(`page logs:\n${d.logs().join('\n')}`);
     console.error(`server output:\n${server?.output().slice(-20_000) ?? ''}`);
   }
+  // Everything ran under the relay's Content-Security-Policy, with no violation.
+  expectNoCspViolations(devices);
 });
 
 afterAll(async () => {
