@@ -168,7 +168,8 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
         typeof code === 'string' && (code.startsWith('WS_ERR_') || code === 'ECONNRESET');
       if (clients) req.log.info({ err: error }, 'websocket closed on a protocol error');
       else req.log.error({ err: error }, 'websocket failed');
-      socket.terminate();
+      // ws has sent its close frame (1009 for a frame over the limit): let it reach the client.
+      setTimeout(() => socket.terminate(), 1000).unref();
     },
   });
   await securityHeaders(app, options.connectSrc ?? []);

@@ -10,6 +10,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   ACCOUNTS_PATH,
+  MAX_MESSAGE_LENGTH,
+  describeIssues,
   PROTOCOL_VERSION,
   RegisterRequest,
   verifyRegisterRequest,
@@ -42,7 +44,8 @@ export function sendError(
   message: string,
   retryAfterMs?: number,
 ): FastifyReply {
-  const body: ErrorMessage = { type: 'error', code, message };
+  // Bounded like every message a client decodes (MAX_MESSAGE_LENGTH).
+  const body: ErrorMessage = { type: 'error', code, message: message.slice(0, MAX_MESSAGE_LENGTH) };
   if (retryAfterMs !== undefined) body.retryAfterMs = retryAfterMs;
   return reply.code(status).send(body);
 }
@@ -117,11 +120,7 @@ export function registerHttp(
     async (req, reply) => {
       const parsed = v.safeParse(RegisterRequest, req.body);
       if (!parsed.success) {
-        const issue = parsed.issues[0];
-        const path = issue === undefined ? null : v.getDotPath(issue);
-        const message =
-          issue === undefined ? 'invalid body' : `${path ?? 'body'}: ${issue.message}`;
-        return sendError(reply, 400, 'bad-message', message);
+        return sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
       }
       const r = parsed.output;
       if (r.v !== PROTOCOL_VERSION) {

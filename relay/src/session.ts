@@ -24,6 +24,7 @@ import {
   CLOSE_CODES,
   decodeClientMessage,
   DEFAULT_PULL_LIMIT,
+  MAX_MESSAGE_LENGTH,
   fromBase64,
   PROTOCOL_VERSION,
   RECORD_OVERHEAD,
@@ -303,7 +304,7 @@ export class Session implements HubPeer {
 
   private error(code: ErrorCode, message: string, ref?: number, retryAfterMs?: number): void {
     this.deps.metrics.errors.inc({ code });
-    const m: ErrorMessage = { type: 'error', code, message };
+    const m: ErrorMessage = { type: 'error', code, message: message.slice(0, MAX_MESSAGE_LENGTH) };
     if (ref !== undefined) m.ref = ref;
     if (retryAfterMs !== undefined) m.retryAfterMs = retryAfterMs;
     this.send(m);

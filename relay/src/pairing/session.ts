@@ -15,6 +15,7 @@
  */
 import {
   CLOSE_CODES,
+  MAX_MESSAGE_LENGTH,
   PAIRING_CLOSE_CODES,
   PAIRING_MAX_FAILURES,
   PAIRING_PROTOCOL_VERSION,
@@ -518,7 +519,11 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
   }
 
   private error(code: PairingErrorCode, message: string, retryAfterMs?: number): void {
-    const frame: PairingError = { type: 'error', code, message };
+    const frame: PairingError = {
+      type: 'error',
+      code,
+      message: message.slice(0, MAX_MESSAGE_LENGTH),
+    };
     if (retryAfterMs !== undefined) frame.retryAfterMs = retryAfterMs;
     this.send(frame);
   }

@@ -14,6 +14,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  MAX_MESSAGE_LENGTH,
+  describeIssues,
   PAIRING_LOOKUP_PATH,
   PAIRING_PROTOCOL_VERSION,
   PAIRING_WS_PATH,
@@ -57,7 +59,7 @@ function sendError(
   message: string,
   retryAfterMs?: number,
 ): FastifyReply {
-  const body: PairingError = { type: 'error', code, message };
+  const body: PairingError = { type: 'error', code, message: message.slice(0, MAX_MESSAGE_LENGTH) };
   if (retryAfterMs !== undefined) {
     body.retryAfterMs = retryAfterMs;
     void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
@@ -91,8 +93,6 @@ export async function registerPairing(
   app.post(PAIRING_LOOKUP_PATH, { logLevel: 'warn', bodyLimit: BODY_LIMIT }, async (req, reply) => {
     const parsed = v.safeParse(PairingLookupRequest, req.body);
     if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const path = v.getDotPath(issue);
       const body: unknown = req.body;
       const otherVersion =
         typeof body === 'object' &&
@@ -107,7 +107,7 @@ export async function registerPairing(
             'unsupported-version',
             `this relay speaks pairing v${PAIRING_PROTOCOL_VERSION}`,
           )
-        : sendError(reply, 400, 'bad-message', `${path ?? 'body'}: ${issue.message}`);
+        : sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
     }
     const wait = limiter.take(addressKey(req.ip), now());
     if (wait > 0) {

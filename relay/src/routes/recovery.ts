@@ -42,6 +42,7 @@ import {
   RECOVERY_CANCEL_PATH,
   RecoveryCancelRequest,
   concat,
+  describeIssues,
   ed25519KeyPair,
   err,
   fromBase64,
@@ -106,10 +107,7 @@ function parse<T>(
 ): T | undefined {
   const parsed = v.safeParse(schema, value);
   if (parsed.success) return parsed.output;
-  const issue = parsed.issues[0];
-  const path = issue === undefined ? null : v.getDotPath(issue);
-  const message = issue === undefined ? 'invalid request' : `${path ?? 'body'}: ${issue.message}`;
-  void sendError(reply, 400, 'bad-message', message);
+  void sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
   return undefined;
 }
 

@@ -98,6 +98,19 @@ describe('codec', () => {
     }
   });
 
+  it('never quotes much of a bad value back (messages stay short)', () => {
+    const huge = 'x'.repeat(1_000_000);
+    for (const frame of [
+      { type: huge },
+      { type: 'ping', id: huge },
+      { type: 'revoke', id: 1, deviceId: huge },
+      { type: 'push', id: 1, streamId: huge, eventId: huge, data: huge },
+    ]) {
+      const r = decodeClientMessage(JSON.stringify(frame));
+      expect(!r.ok && r.error.message.length).toBeLessThanOrEqual(200);
+    }
+  });
+
   it('decodes relay messages', () => {
     const ack = decodeServerMessage('{"type":"ack","ref":1,"seq":4,"duplicate":false}');
     expect(ack.ok && ack.value).toEqual({ type: 'ack', ref: 1, seq: 4, duplicate: false });

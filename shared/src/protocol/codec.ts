@@ -23,12 +23,19 @@ function refOf(json: unknown): number | undefined {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
 }
 
-function describe(issues: readonly v.BaseIssue<unknown>[]): string {
+/** Error messages name the field, never quote much of it: a valibot message can echo the value. */
+export const ISSUE_MESSAGE_CHARS = 200;
+
+/** The first issue as `path: message`, at most ISSUE_MESSAGE_CHARS characters. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   const first = issues[0];
   if (first === undefined) return 'invalid message';
   const path = v.getDotPath(first);
-  return path === null ? first.message : `${path}: ${first.message}`;
+  const text = path === null ? first.message : `${path}: ${first.message}`;
+  return text.length <= ISSUE_MESSAGE_CHARS ? text : `${text.slice(0, ISSUE_MESSAGE_CHARS - 1)}…`;
 }
+
+const describe = describeIssues;
 
 /** Stop at the first issue: a bad frame costs no more than finding its first fault. */
 export const PARSE_CONFIG = { abortEarly: true, abortPipeEarly: true } as const;

@@ -44,7 +44,7 @@ import { ed25519Sign, ed25519Verify } from '../identity.js';
 import { MLKEM_CIPHERTEXT_BYTES, MLKEM_PUBLIC_KEY_BYTES } from '../pairing/kem.js';
 import { DeviceLabel, PAIRING_ENVELOPE_BYTES, PairAbortReason } from '../pairing/messages.js';
 import { uuidToBytes } from '../uuid.js';
-import { PARSE_CONFIG } from './codec.js';
+import { describeIssues, PARSE_CONFIG } from './codec.js';
 import { boundedString, ChallengeB64, fixedBase64, Message, SignatureB64, Uuid } from './wire.js';
 
 export const PAIRING_PROTOCOL_VERSION = 1;
@@ -294,15 +294,7 @@ function decodeFrame<S extends v.GenericSchema>(
   }
   const parsed = v.safeParse(schema, json, PARSE_CONFIG);
   if (parsed.success) return { ok: true, value: parsed.output };
-  const first = parsed.issues[0];
-  const path = v.getDotPath(first);
-  return {
-    ok: false,
-    error: {
-      code: 'bad-message',
-      message: path === null ? first.message : `${path}: ${first.message}`,
-    },
-  };
+  return { ok: false, error: { code: 'bad-message', message: describeIssues(parsed.issues) } };
 }
 
 export const decodePairingClientFrame = (text: string) => decodeFrame(PairingClientFrame, text);
