@@ -56,6 +56,8 @@ export default defineConfig({
           ],
           environment: 'node',
           testTimeout: 60_000,
+          // Starting PGlite (store contracts) takes seconds on a loaded machine.
+          hookTimeout: 60_000,
         },
       },
       {

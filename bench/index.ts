@@ -3,6 +3,7 @@ import { fanout } from './fanout.js';
 import { bootstrap } from './bootstrap.js';
 import { coldStart } from './cold-start.js';
 import { idleSockets } from './idle-sockets.js';
+import { largePush } from './large-push.js';
 import { relayLatency } from './latency.js';
 import type { Benchmark } from './lib/bench.js';
 import { sideBySide } from './side-by-side.js';
@@ -14,6 +15,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   relayLatency,
   fanout,
   throughput,
+  largePush,
   idleSockets,
   sideBySide,
   storage,

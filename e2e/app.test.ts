@@ -47,7 +47,10 @@ afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') {
     console.error(`page logs:\n${device.logs().join('\n')}\nserver output:\n${server.output()}`);
   }
+  const seen = device?.cspViolations() ?? [];
   await device?.close();
+  // Everything ran under the relay's Content-Security-Policy, with no violation.
+  expect(seen).toEqual([]);
 });
 
 /** The frames of a log (DESIGN §3.4): offset and length of each record. */

@@ -6,7 +6,8 @@
  * 1. A onboards, tracks a habit, turns sync on, and opens Settings → Devices →
  *    "Add a device". B, a fresh install, chooses "I already use Cairn on
  *    another device" and types the code. Both show the same six digits; A
- *    confirms. B reloads into A's account and bootstraps A's data.
+ *    confirms, and B holds the key until its own user confirms too. B reloads
+ *    into A's account and bootstraps A's data.
  * 2. An edit on each device appears on the other; both edit offline, come
  *    back, and converge.
  * 3. A removes B: B's sync stops at once with a clear message; A carries on.
@@ -17,7 +18,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { addHabit, goTo, habitRow, onboard, openApp } from './support/app.js';
-import { launchDevice, type Device } from './support/device.js';
+import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
 import { startServer, type Server } from './support/server.js';
 
 const TIMEOUT = 60_000;
@@ -38,6 +39,8 @@ afterEach(async (ctx) => {
     for (const d of devices) console.error(`page logs:\n${d.logs().join('\n')}`);
     for (const s of servers) console.error(`server output:\n${s.output()}`);
   }
+  // Everything ran under the relay's Content-Security-Policy, with no violation.
+  expectNoCspViolations(devices);
 });
 
 afterAll(async () => {
@@ -128,15 +131,18 @@ it('pairs by typed code, syncs both ways and offline, and revokes', async () => 
   await label.fill('Test phone');
   await typeCode(b.page, code.toLowerCase());
 
-  // Both screens show the same six digits; only A can confirm.
+  // Both screens show the same six digits; each user confirms on their device.
   const [onA, onB] = await Promise.all([sasOf(a.page), sasOf(b.page)]);
   expect(onA).toMatch(/^\d{3} \d{3}$/);
   expect(onB).toBe(onA);
   await a.page.getByText('Test phone').first().waitFor();
-  expect(await b.page.getByRole('button', { name: 'They match' }).count()).toBe(0);
   await a.page.getByRole('button', { name: 'They match' }).click();
   await a.page.getByRole('heading', { name: 'Device added' }).waitFor({ timeout: TIMEOUT });
   usedCode = code;
+  // The key is on B by now, held: B has not joined until its user confirms.
+  await b.page.getByRole('heading', { name: 'Compare the digits' }).waitFor();
+  expect(await b.page.getByRole('heading', { name: 'Today', level: 1 }).count()).toBe(0);
+  await b.page.getByRole('button', { name: 'They match' }).click();
 
   // B reloads into the account and bootstraps A's data: onboarding is skipped.
   await b.page.getByRole('heading', { name: 'Today', level: 1 }).waitFor({ timeout: TIMEOUT });

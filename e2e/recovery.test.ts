@@ -12,6 +12,9 @@
  * 3. Pasting A's phrase into one box fills all twelve; restoring registers B
  *    on A's account, reloads, and bootstraps: B shows A's habit and check-in.
  *    Then each device's new habit reaches the other.
+ * 4. Turning recovery off on B waits (the relay's delay, 4 s here): A is told
+ *    at once, in a banner, and cancels it; turned off again and left alone, it
+ *    takes effect and both devices follow.
  * Along the way: the phrase is never in localStorage, sessionStorage or a URL.
  */
 import { bip39Wordlist, checkPhrase, generatePhrase, ready } from '@cairn/shared';
@@ -27,18 +30,20 @@ import {
   openApp,
   waitPressed,
 } from './support/app.js';
-import { launchDevice, type Device } from './support/device.js';
+import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
 import { startServer, type Server } from './support/server.js';
 
 await ready();
 
 const TIMEOUT = 60_000;
+/** How long the relay holds a removal of the backup for a cancel (3 days in production). */
+const DELAY_MS = 4000;
 
 let server: Server;
 const devices: Device[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ RELAY_RECOVERY_DELAY_MS: String(DELAY_MS) });
 });
 
 afterEach(async (ctx) => {
@@ -46,6 +51,8 @@ afterEach(async (ctx) => {
     for (const d of devices) console.error(`page logs:\n${d.logs().join('\n')}`);
     console.error(`server output:\n${server.output()}`);
   }
+  // Everything ran under the relay's Content-Security-Policy, with no violation.
+  expectNoCspViolations(devices);
 });
 
 afterAll(async () => {
@@ -260,17 +267,40 @@ it('a fresh device restores everything from the 12 words, and syncs both ways', 
   expect(await habitNames(page)).toEqual(['Read', 'Stretch', 'Walk']);
   expect(await habitNames(a.page)).toEqual(['Read', 'Stretch', 'Walk']);
 
-  // Turning recovery off on B deletes the blob; A's Settings follow the relay.
+  // Turning recovery off on B waits for a cancel; A is told at once and cancels it.
   await goTo(page, 'Settings');
   const panelB = page.getByTestId('recovery-settings');
   await panelB.getByRole('button', { name: 'Turn off…' }).click();
   await panelB.getByRole('button', { name: 'Turn off recovery' }).click();
   await panelB
-    .getByRole('button', { name: 'Set up a recovery phrase' })
+    .getByTestId('recovery-change')
+    .getByText('You asked to turn off recovery')
     .waitFor({ timeout: TIMEOUT });
   await goTo(a.page, 'Today');
   await goTo(a.page, 'Settings');
-  await panel
-    .getByRole('button', { name: 'Set up a recovery phrase' })
-    .waitFor({ timeout: TIMEOUT });
+  const banner = a.page.getByRole('complementary', { name: 'Recovery change' });
+  await banner.getByText('Another of your devices asked to turn off recovery').waitFor({
+    timeout: TIMEOUT,
+  });
+  await banner.getByRole('button', { name: 'Cancel this change' }).click();
+  await banner.waitFor({ state: 'detached', timeout: TIMEOUT });
+  await new Promise((r) => setTimeout(r, DELAY_MS + 500));
+  await goTo(page, 'Today');
+  await goTo(page, 'Settings');
+  await panelB.getByText('Recovery is on').waitFor({ timeout: TIMEOUT });
+  expect(await panelB.getByTestId('recovery-change').count()).toBe(0);
+
+  // Turned off again and left alone, it takes effect; both devices follow the relay.
+  await panelB.getByRole('button', { name: 'Turn off…' }).click();
+  await panelB.getByRole('button', { name: 'Turn off recovery' }).click();
+  await panelB.getByTestId('recovery-change').waitFor({ timeout: TIMEOUT });
+  await new Promise((r) => setTimeout(r, DELAY_MS + 500));
+  for (const p of [page, a.page]) {
+    await goTo(p, 'Today');
+    await goTo(p, 'Settings');
+    await p
+      .getByTestId('recovery-settings')
+      .getByRole('button', { name: 'Set up a recovery phrase' })
+      .waitFor({ timeout: TIMEOUT });
+  }
 });

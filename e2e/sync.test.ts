@@ -54,7 +54,10 @@ afterEach(async (ctx) => {
     console.error(`page logs:\n${device?.logs().join('\n')}\nserver output:\n${server.output()}`);
   }
   await harness?.close();
+  const seen = device?.cspViolations() ?? [];
   await device?.close();
+  // Everything ran under the relay's Content-Security-Policy, with no violation.
+  expect(seen).toEqual([]);
 });
 
 afterAll(async () => {

@@ -39,7 +39,7 @@ import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { findPostgresBin, startPostgres, type PostgresCluster } from '../test/support/postgres.js';
 import { addCategory, checkIn, goTo, habitRow, onboard, openApp } from './support/app.js';
-import { launchDevice, type Device } from './support/device.js';
+import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
 import { startServer, type Server } from './support/server.js';
 
 await ready();
@@ -73,6 +73,8 @@ afterEach(async (ctx) => {
     for (const d of devices) console.error(`page logs:\n${d.logs().join('\n')}`);
     console.error(`server output:\n${server?.output().slice(-20_000) ?? ''}`);
   }
+  // Everything ran under the relay's Content-Security-Policy, with no violation.
+  expectNoCspViolations(devices);
 });
 
 afterAll(async () => {
@@ -212,6 +214,7 @@ it('leaves no canary, key, phrase or plaintext change in the database, the log o
   await b.page.getByTestId('sas').waitFor({ timeout: TIMEOUT });
   await a.page.getByRole('button', { name: 'They match' }).click();
   await a.page.getByRole('heading', { name: 'Device added' }).waitFor({ timeout: TIMEOUT });
+  await b.page.getByRole('button', { name: 'They match' }).click();
   await b.page.getByRole('heading', { name: 'Today', level: 1 }).waitFor({ timeout: TIMEOUT });
   await waitStatus(b.page, 'Synced');
   await a.page.getByRole('button', { name: 'Done' }).click();

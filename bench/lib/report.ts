@@ -19,6 +19,8 @@ export type Row =
       readonly name: string;
       readonly unit: string;
       readonly value: Summary;
+      /** An absolute target, in `unit` (rare: most targets are ratios). */
+      readonly target?: Target;
     }
   | {
       readonly kind: 'latency';
@@ -44,12 +46,10 @@ export interface Section {
   readonly notes: readonly string[];
 }
 
-export const figure = (name: string, unit: string, value: Summary): Row => ({
-  kind: 'figure',
-  name,
-  unit,
-  value,
-});
+export const figure = (name: string, unit: string, value: Summary, target?: Target): Row =>
+  target === undefined
+    ? { kind: 'figure', name, unit, value }
+    : { kind: 'figure', name, unit, value, target };
 
 export const latencyRow = (name: string, unit: string, p50: Summary, p99: Summary): Row => ({
   kind: 'latency',
@@ -63,7 +63,7 @@ export const ratio = (name: string, value: Summary, target?: Target): Row =>
   target === undefined ? { kind: 'ratio', name, value } : { kind: 'ratio', name, value, target };
 
 export function targetMet(row: Row): boolean | undefined {
-  if (row.kind !== 'ratio' || row.target === undefined) return undefined;
+  if (row.kind === 'latency' || row.target === undefined) return undefined;
   const m = row.value.median;
   return row.target.op === '>=' ? m >= row.target.value : m <= row.target.value;
 }
@@ -79,8 +79,10 @@ export function fmt(n: number): string {
   });
 }
 
-const targetText = (t: Target | undefined): string =>
-  t === undefined ? '' : `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.value)}×`;
+const targetText = (t: Target | undefined, unit = '×'): string =>
+  t === undefined
+    ? ''
+    : `${t.op === '>=' ? '≥' : '≤'} ${fmt(t.value)}${unit === '×' ? '×' : ` ${unit}`}`;
 
 const status = (row: Row): string => {
   const met = targetMet(row);
@@ -104,8 +106,8 @@ function cells(row: Row): Cells {
         median: fmt(row.value.median),
         range: `${fmt(row.value.min)} – ${fmt(row.value.max)}`,
         runs: String(row.value.n),
-        target: '',
-        status: '',
+        target: targetText(row.target, row.unit),
+        status: status(row),
       };
     case 'latency':
       return {
@@ -203,7 +205,7 @@ export function markdown(sections: readonly Section[], meta: ReportMeta): string
   ];
   for (const s of sections) {
     for (const r of s.rows) {
-      if (r.kind !== 'ratio' || r.target === undefined) continue;
+      if (r.kind === 'latency' || r.target === undefined) continue;
       const c = cells(r);
       out.push(
         `| ${[s.title, r.name, c.median, c.range, c.target, c.status].map(escapeCell).join(' | ')} |`,

@@ -23,6 +23,12 @@ export interface Device {
   readonly page: Page;
   /** Everything the page logged (console and uncaught errors), for failure messages. */
   logs(): string[];
+  /**
+   * Content-Security-Policy violations seen in any page of this device (the
+   * `securitypolicyviolation` event, and the browser's console report of one).
+   * The suite runs under the relay's CSP and expects none.
+   */
+  cspViolations(): string[];
   close(): Promise<void>;
 }
 
@@ -43,10 +49,26 @@ export async function launchDevice(options: DeviceOptions = {}): Promise<Device>
     locale: 'en-GB',
     serviceWorkers: 'allow',
   });
+  const violations: string[] = [];
+  await context.exposeBinding('__cairnCspViolation', (_source, text: string) => {
+    violations.push(text);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __cairnCspViolation?: (t: string) => void })
+        .__cairnCspViolation;
+      report?.(
+        `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`,
+      );
+    });
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   const logs: string[] = [];
   const watch = (p: Page): void => {
-    p.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+    p.on('console', (m) => {
+      logs.push(`[${m.type()}] ${m.text()}`);
+      if (/Content Security Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
+    });
     p.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
   };
   watch(page);
@@ -55,9 +77,16 @@ export async function launchDevice(options: DeviceOptions = {}): Promise<Device>
     context,
     page,
     logs: () => logs,
+    cspViolations: () => violations,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Fails when any device saw a Content-Security-Policy violation. */
+export function expectNoCspViolations(devices: readonly Device[]): void {
+  const seen = devices.flatMap((d) => d.cspViolations());
+  if (seen.length > 0) throw new Error(`CSP violations:\n${seen.join('\n')}`);
 }

@@ -13,13 +13,16 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Committer } from './committer.js';
-import { DEFAULT_RELAY_LIMITS, type RelayLimitsConfig } from './config.js';
+import { addressKey, fastifyTrustProxy, SocketsPerAddress, type TrustProxy } from './addresses.js';
+import { resolveLimits, type RelayLimitsConfig } from './config.js';
+import { loggerOptions } from './log.js';
+import { securityHeaders } from './headers.js';
 import { RelayHttpError, registerHttp } from './http.js';
 import { Hub } from './hub.js';
 import { registerRecovery } from './routes/recovery.js';
 import { registerPairing } from './routes/pairing.js';
 import { createMetrics, type RelayMetrics } from './metrics.js';
-import { eventFrame } from './session.js';
+import { eventFrame, QueuedBytes, type SessionFaults } from './session.js';
 import { openStore, type StoreConfig } from './store/index.js';
 import type { PushItem, PushOutcome, RelayStore, StoreNotice } from './store/types.js';
 import type { TokenBucket } from './token-bucket.js';
@@ -33,9 +36,18 @@ export interface RelayOptions {
   /** Folder of the built PWA to serve at `/`; omitted or missing: no static files. */
   staticDir?: string;
   logger?: FastifyServerOptions['logger'];
-  /** Trust X-Forwarded-For (behind a reverse proxy) for per-IP limits. */
-  trustProxy?: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe (behind a reverse proxy), for the
+   * per-address limits: a hop count or the proxies' addresses (addresses.ts).
+   */
+  trustProxy?: TrustProxy;
   limits?: Partial<RelayLimitsConfig>;
+  /** `GET /metrics` on this app, for `Authorization: Bearer <token>` only; absent: not served here. */
+  metricsToken?: string;
+  /** Extra `connect-src` sources of the served app's CSP (other relays it may sync with). */
+  connectSrc?: readonly string[];
+  /** Fault injection for tests: runs at the start of every frame, both sockets. */
+  faults?: SessionFaults;
   /** Fault injection for tests (see Committer). */
   beforeCommit?: (items: readonly PushItem[]) => Promise<void> | void;
   afterCommit?: (items: readonly PushItem[]) => Promise<void> | void;
@@ -57,7 +69,7 @@ declare module 'fastify' {
 
 export async function buildRelay(options: RelayOptions = {}): Promise<FastifyInstance> {
   await ready();
-  const limits: RelayLimitsConfig = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+  const limits = resolveLimits(options.limits);
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(options.database ?? { kind: 'pglite' }));
   const metrics = createMetrics();
@@ -66,7 +78,9 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   const onCommitted = (items: readonly PushItem[], outcomes: readonly PushOutcome[]): void => {
     items.forEach((item, i) => {
       const o = outcomes[i];
-      if (o === undefined || !o.ok || o.duplicate || !hub.has(item.accountId)) return;
+      if (o === undefined || !o.ok || o.duplicate) return;
+      // No frame to build when no other device of the account is connected here.
+      if (!hub.hasOther(item.accountId, item.deviceId)) return;
       const stored = { seq: o.seq, eventId: item.eventId, data: item.data };
       const frame = eventFrame(
         item.streamId,
@@ -75,19 +89,24 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
       metrics.fanout.inc(hub.fanOut(item.accountId, item.deviceId, frame));
     });
   };
+  // Fastify's logger exists only once the app does; the committer reports through it.
+  let report: (e: unknown) => void = () => undefined;
   const committer = new Committer(store, metrics, {
     maxBatchRows: limits.maxBatchRows,
     maxBatchBytes: limits.maxBatchBytes,
     quotaBytes: limits.quotaBytes,
+    maxStreams: limits.maxStreams,
     onCommitted,
+    onError: (e) => report(e),
     ...(options.beforeCommit === undefined ? {} : { beforeCommit: options.beforeCommit }),
     ...(options.afterCommit === undefined ? {} : { afterCommit: options.afterCommit }),
   });
 
   const app = Fastify({
-    logger: options.logger ?? false,
-    trustProxy: options.trustProxy ?? false,
+    logger: loggerOptions(options.logger),
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
   });
+  report = (e) => app.log.error({ err: e }, 'fan-out after a commit failed');
   app.decorate('relay', { store, metrics, hub, committer, limits });
 
   // Other processes' commits: read the events here and fan them out, in notice order.
@@ -133,26 +152,52 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
 
   await app.register(fastifyRateLimit, {
     global: false,
+    // Per client address as TRUST_PROXY determines it; an IPv6 /64 is one client.
+    keyGenerator: (req) => addressKey(req.ip),
     errorResponseBuilder: (_req, ctx) =>
       new RelayHttpError(429, 'rate-limited', `too many requests; retry in ${ctx.after}`, ctx.ttl),
   });
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: limits.maxFrameBytes },
+    // The smallest frame limit of any socket; each route sets its own on its
+    // sockets (ws-payload.ts), the sync socket raising it after `ready`.
+    options: { maxPayload: Math.min(limits.maxAuthFrameBytes, limits.maxPairingFrameBytes) },
+    errorHandler: (error, socket, req) => {
+      // Frames over a limit, resets: the client's doing, already answered by a close.
+      const code: unknown = Reflect.get(error, 'code');
+      const clients =
+        typeof code === 'string' && (code.startsWith('WS_ERR_') || code === 'ECONNRESET');
+      if (clients) req.log.info({ err: error }, 'websocket closed on a protocol error');
+      else req.log.error({ err: error }, 'websocket failed');
+      // ws has sent its close frame (1009 for a frame over the limit): let it reach the client.
+      setTimeout(() => socket.terminate(), 1000).unref();
+    },
   });
-  registerHttp(app, store, metrics, limits);
+  await securityHeaders(app, options.connectSrc ?? []);
+  registerHttp(app, store, metrics, limits, options.metricsToken);
   await registerRecovery(app, store, limits);
-  await registerPairing(app, store, limits);
-  const buckets = new Map<string, TokenBucket>();
-  registerWebSocket(app, {
-    store,
-    committer,
-    hub,
-    limits,
-    metrics,
-    buckets,
-    log: app.log,
-    now: () => performance.now(),
+  const sockets = new SocketsPerAddress(limits.maxSocketsPerIp);
+  await registerPairing(app, store, limits, {
+    sockets,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
+  const buckets = new Map<string, TokenBucket>();
+  const queued = new QueuedBytes(limits.maxQueuedBytesTotal, (n) => metrics.queuedBytes.set(n));
+  registerWebSocket(
+    app,
+    {
+      store,
+      committer,
+      hub,
+      limits,
+      metrics,
+      buckets,
+      queued,
+      log: app.log,
+      now: () => performance.now(),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
+    },
+    sockets,
+  );
 
   const staticDir = options.staticDir;
   if (staticDir !== undefined && existsSync(join(staticDir, 'index.html'))) {

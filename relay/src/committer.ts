@@ -15,8 +15,11 @@ export interface CommitterOptions {
   maxBatchRows: number;
   maxBatchBytes: number;
   quotaBytes: number;
+  maxStreams: number;
   /** Called after a batch commits, before any push of it settles (fan-out goes here). */
   onCommitted: (items: readonly PushItem[], outcomes: readonly PushOutcome[]) => void;
+  /** A bug outside any one push (fan-out after a commit): logged, never thrown. */
+  onError: (e: unknown) => void;
   /** Fault injection for tests: runs inside the transaction, before COMMIT. */
   beforeCommit?: (items: readonly PushItem[]) => Promise<void> | void;
   /** Fault injection for tests: runs after COMMIT, before the pushes settle. */
@@ -61,7 +64,7 @@ export class Committer {
     // setImmediate, not a timer: pushes read from sockets in the same turn join this batch.
     setImmediate(() => {
       this.scheduled = false;
-      void this.run();
+      this.run().catch((e: unknown) => this.options.onError(e));
     });
   }
 
@@ -84,6 +87,15 @@ export class Committer {
 
   private async run(): Promise<void> {
     this.running = true;
+    try {
+      await this.drainQueue();
+    } finally {
+      this.running = false;
+      for (const f of this.idle.splice(0)) f();
+    }
+  }
+
+  private async drainQueue(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.take();
       const items = batch.map((e) => e.item);
@@ -92,12 +104,19 @@ export class Committer {
         const beforeCommit = this.options.beforeCommit;
         const outcomes = await this.store.append(items, {
           quotaBytes: this.options.quotaBytes,
+          maxStreams: this.options.maxStreams,
           ...(beforeCommit === undefined ? {} : { beforeCommit: () => beforeCommit(items) }),
         });
         stop();
         this.metrics.batchSize.observe(items.length);
         await this.options.afterCommit?.(items);
-        this.options.onCommitted(items, outcomes);
+        try {
+          this.options.onCommitted(items, outcomes);
+        } catch (e) {
+          // Fan-out is a convenience (devices pull what they miss): the batch is
+          // committed, so its pushes are acknowledged all the same.
+          this.options.onError(e);
+        }
         batch.forEach((e, i) => {
           const o = outcomes[i];
           if (o === undefined) e.reject(new Error('store returned fewer outcomes than items'));
@@ -109,7 +128,5 @@ export class Committer {
         for (const e of batch) e.reject(error);
       }
     }
-    this.running = false;
-    for (const f of this.idle.splice(0)) f();
   }
 }

@@ -1,9 +1,17 @@
 /**
  * HTTP routes: account registration, health and metrics. Every error body has
  * the WebSocket `error` shape: `{ type: 'error', code, message, retryAfterMs? }`.
+ *
+ * `/metrics` is not public: it is served here only for requests bearing
+ * `Authorization: Bearer <RELAY_METRICS_TOKEN>` (404 without a token
+ * configured, 401 with a wrong one), or on a separate operator address
+ * (metrics-server.ts, RELAY_METRICS_PORT).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   ACCOUNTS_PATH,
+  MAX_MESSAGE_LENGTH,
+  describeIssues,
   PROTOCOL_VERSION,
   RegisterRequest,
   verifyRegisterRequest,
@@ -36,7 +44,8 @@ export function sendError(
   message: string,
   retryAfterMs?: number,
 ): FastifyReply {
-  const body: ErrorMessage = { type: 'error', code, message };
+  // Bounded like every message a client decodes (MAX_MESSAGE_LENGTH).
+  const body: ErrorMessage = { type: 'error', code, message: message.slice(0, MAX_MESSAGE_LENGTH) };
   if (retryAfterMs !== undefined) body.retryAfterMs = retryAfterMs;
   return reply.code(status).send(body);
 }
@@ -55,11 +64,20 @@ async function healthy(store: RelayStore): Promise<boolean> {
   }
 }
 
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Whether an Authorization header carries `Bearer <token>` (compared in constant time). */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+  return given !== undefined && timingSafeEqual(digest(given), digest(token));
+}
+
 export function registerHttp(
   app: FastifyInstance,
   store: RelayStore,
   metrics: RelayMetrics,
   limits: RelayLimitsConfig,
+  metricsToken: string | undefined,
 ): void {
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof RelayHttpError) {
@@ -84,9 +102,14 @@ export function registerHttp(
     return reply.code(ok ? 200 : 503).send({ ok, store: store.kind });
   });
 
-  app.get('/metrics', async (_req, reply) => {
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  if (metricsToken !== undefined) {
+    app.get('/metrics', { logLevel: 'warn' }, async (req, reply) => {
+      if (!bearerMatches(req.headers.authorization, metricsToken)) {
+        return sendError(reply, 401, 'auth-failed', 'metrics need the operator token');
+      }
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
 
   app.post(
     ACCOUNTS_PATH,
@@ -97,11 +120,7 @@ export function registerHttp(
     async (req, reply) => {
       const parsed = v.safeParse(RegisterRequest, req.body);
       if (!parsed.success) {
-        const issue = parsed.issues[0];
-        const path = issue === undefined ? null : v.getDotPath(issue);
-        const message =
-          issue === undefined ? 'invalid body' : `${path ?? 'body'}: ${issue.message}`;
-        return sendError(reply, 400, 'bad-message', message);
+        return sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
       }
       const r = parsed.output;
       if (r.v !== PROTOCOL_VERSION) {

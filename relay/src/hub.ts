@@ -39,8 +39,20 @@ export class Hub {
 
   /** Whether another session of the same device is still connected here. */
   hasDevice(accountId: string, deviceId: string): boolean {
-    for (const p of this.accounts.get(accountId) ?? []) if (p.deviceId === deviceId) return true;
+    return this.countDevice(accountId, deviceId) > 0;
+  }
+
+  /** Whether a device of the account other than `deviceId` is connected here. */
+  hasOther(accountId: string, deviceId: string): boolean {
+    for (const p of this.accounts.get(accountId) ?? []) if (p.deviceId !== deviceId) return true;
     return false;
+  }
+
+  /** Sessions of this device connected here (bounded by `maxSocketsPerDevice`). */
+  countDevice(accountId: string, deviceId: string): number {
+    let n = 0;
+    for (const p of this.accounts.get(accountId) ?? []) if (p.deviceId === deviceId) n++;
+    return n;
   }
 
   /** Sends `frame` to the account's devices other than `fromDevice`; returns how many got it. */

@@ -5,18 +5,28 @@
  *   DATABASE_URL                          a Postgres to use; unset: embedded PGlite
  *   RELAY_DATA_DIR (<repo>/.data/relay)   PGlite's folder
  *   RELAY_STATIC_DIR (<repo>/client/dist) the built PWA
- *   LOG_LEVEL (info), TRUST_PROXY (unset) logging; honour X-Forwarded-For
+ *   LOG_LEVEL (info)                      logging
+ *   TRUST_PROXY (unset)                   X-Forwarded-For hops to believe: a hop count
+ *                                         or the proxies' addresses (addresses.ts)
+ *   RELAY_METRICS_TOKEN (unset)           /metrics here, for that bearer token only
+ *   RELAY_METRICS_PORT, _HOST (127.0.0.1) /metrics on a separate operator address
+ *   RELAY_CONNECT_SRC (unset)             other relays the served app may sync with (CSP)
  *   RELAY_*                               limits (see config.ts)
  */
 import { resolve } from 'node:path';
+import { parseTrustProxy } from './addresses.js';
 import { buildRelay } from './app.js';
 import { limitsFromEnv } from './config.js';
+import { startMetricsServer } from './metrics-server.js';
 
 const env = process.env;
 const root = resolve(import.meta.dirname, '../..');
 const port = Number(env['PORT'] ?? 8080);
 const host = env['HOST'] ?? '127.0.0.1';
 const databaseUrl = env['DATABASE_URL'];
+const metricsToken = env['RELAY_METRICS_TOKEN'];
+const metricsPort = env['RELAY_METRICS_PORT'];
+const connectSrc = (env['RELAY_CONNECT_SRC'] ?? '').split(/\s+/).filter((s) => s !== '');
 
 const app = await buildRelay({
   database:
@@ -25,16 +35,33 @@ const app = await buildRelay({
       : { kind: 'pglite', dataDir: resolve(env['RELAY_DATA_DIR'] ?? resolve(root, '.data/relay')) },
   staticDir: resolve(env['RELAY_STATIC_DIR'] ?? resolve(root, 'client/dist')),
   logger: { level: env['LOG_LEVEL'] ?? 'info' },
-  trustProxy: env['TRUST_PROXY'] === '1' || env['TRUST_PROXY'] === 'true',
+  trustProxy: parseTrustProxy(env['TRUST_PROXY']),
   limits: limitsFromEnv(env),
+  ...(metricsToken !== undefined && metricsToken !== '' ? { metricsToken } : {}),
+  connectSrc,
 });
+
+// Last line of defence: every promise of a connection is caught there (socket-wiring.ts);
+// one that is not is a bug to log, not a reason to drop every other device's connection.
+process.on('unhandledRejection', (e: unknown) => {
+  app.relay.metrics.bugs.inc();
+  app.log.error({ err: e }, 'unhandled rejection');
+});
+
+const metricsServer =
+  metricsPort !== undefined && metricsPort !== ''
+    ? await startMetricsServer(app.relay.metrics, {
+        host: env['RELAY_METRICS_HOST'] ?? '127.0.0.1',
+        port: Number(metricsPort),
+      })
+    : undefined;
 
 let stopping = false;
 const stop = (signal: string): void => {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'shutting down');
-  app.close().then(
+  Promise.all([app.close(), metricsServer?.close()]).then(
     () => process.exit(0),
     (e: unknown) => {
       app.log.error({ err: e }, 'shutdown failed');
@@ -51,3 +78,8 @@ const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 const address = app.server.address();
 const actual = typeof address === 'object' && address !== null ? address.port : port;
 console.log(`Cairn is running at http://${shown}:${actual}/`);
+if (metricsServer !== undefined) {
+  console.log(
+    `Metrics at http://${env['RELAY_METRICS_HOST'] ?? '127.0.0.1'}:${metricsServer.port}/metrics`,
+  );
+}

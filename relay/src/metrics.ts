@@ -59,6 +59,16 @@ export function createMetrics() {
       help: 'Sockets closed because their unsent bytes passed the cap',
       registers,
     }),
+    bugs: new Counter({
+      name: 'cairn_relay_connection_bugs_total',
+      help: 'Connections closed because the relay failed on them (each one a bug)',
+      registers,
+    }),
+    queuedBytes: new Gauge({
+      name: 'cairn_relay_queued_push_bytes',
+      help: 'Sealed bytes of pushes waiting for their commit',
+      registers,
+    }),
     errors: new Counter({
       name: 'cairn_relay_errors_total',
       help: 'Error answers sent, by code',

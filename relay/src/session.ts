@@ -3,21 +3,35 @@
  * (`onFrame`), frames out (`out.send`), so it can be driven directly in tests.
  *
  * States: `hello` (challenge sent, waiting for `auth`) → `authenticating`
- * (looking up the device) → `ready` → `closed`. Requests before `ready` get
- * `not-authenticated`. Every failure is an `error` frame; only auth failures,
- * revocation and slowness close the socket.
+ * (looking up the device) → `joining` (in the hub, checking once more that
+ * the device was not revoked meanwhile) → `ready` → `closed`.
+ *
+ * Before `ready` the only frame taken is one `auth`, at most
+ * `maxAuthFrameBytes` (the socket layer enforces it on the frame header, see
+ * ws.ts): anything else, anything malformed, or a frame while the auth is
+ * being checked, gets an `error` and closes the socket (4402). After `ready`,
+ * every failure is an `error` frame; only revocation, slowness and this
+ * connection's own bugs close it.
+ *
+ * Bounds per connection: `maxInFlight` requests other than push, and
+ * `maxQueuedBytes` of sealed bytes waiting for the committer (plus the
+ * process-wide `maxQueuedBytesTotal`, shared by every socket); a push past
+ * either is answered `rate-limited`. One device may hold
+ * `maxSocketsPerDevice` sockets in this process.
  */
 import {
   base64Length,
   CLOSE_CODES,
   decodeClientMessage,
   DEFAULT_PULL_LIMIT,
+  MAX_MESSAGE_LENGTH,
   fromBase64,
   PROTOCOL_VERSION,
   RECORD_OVERHEAD,
   toBase64,
   verifyAuth,
   type AuthMessage,
+  type ClientMessage,
   type ClientRequest,
   type ErrorCode,
   type ErrorMessage,
@@ -36,6 +50,40 @@ import { TokenBucket } from './token-bucket.js';
 export interface Outbox {
   send(frame: string): void;
   close(code: number, reason: string): void;
+  /** The connection authenticated: it may now send frames up to `maxFrameBytes`. */
+  authenticated?(): void;
+}
+
+/** Sealed bytes waiting for the committer, across every socket of the process. */
+export class QueuedBytes {
+  private used = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly onChange: (bytes: number) => void = () => undefined,
+  ) {}
+
+  /** Reserves `n` bytes; false (nothing reserved) when they do not fit. */
+  take(n: number): boolean {
+    if (this.used + n > this.max) return false;
+    this.used += n;
+    this.onChange(this.used);
+    return true;
+  }
+
+  release(n: number): void {
+    this.used = Math.max(0, this.used - n);
+    this.onChange(this.used);
+  }
+
+  get bytes(): number {
+    return this.used;
+  }
+}
+
+/** Fault injection for tests: a throw here is a bug on this connection. */
+export interface SessionFaults {
+  beforeFrame?(text: string): void;
 }
 
 export interface LogLike {
@@ -52,11 +100,17 @@ export interface SessionDeps {
   metrics: RelayMetrics;
   /** Per-device push buckets shared by that device's sessions in this process. */
   buckets: Map<string, TokenBucket>;
+  /** The process-wide budget of sealed bytes waiting for commit. */
+  queued: QueuedBytes;
   log: LogLike;
   now: () => number;
+  faults?: SessionFaults;
 }
 
-type State = 'hello' | 'authenticating' | 'ready' | 'closed';
+type State = 'hello' | 'authenticating' | 'joining' | 'ready' | 'closed';
+
+/** How soon a push refused for queued bytes may come again (the committer drains meanwhile). */
+const QUEUE_RETRY_MS = 100;
 
 export function eventFrame(streamId: string, e: StoredEvent): string {
   const m: ServerMessage = {
@@ -81,6 +135,8 @@ export class Session implements HubPeer {
   private account = '';
   private device = '';
   private inFlight = 0;
+  /** Sealed bytes of this connection's pushes waiting for the committer. */
+  private queuedBytes = 0;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -111,27 +167,33 @@ export class Session implements HubPeer {
         maxPageBytes: l.maxPageBytes,
         pushRate: l.pushRate,
         pushBurst: l.pushBurst,
+        maxQueuedBytes: l.maxQueuedBytes,
       },
     } satisfies ServerMessage);
   }
 
-  /** Handles one text frame. Never rejects: a failure becomes an `error` frame. */
+  /**
+   * Handles one text frame. A storage failure becomes an `error` frame; the
+   * promise rejects only for a bug, which the socket layer turns into closing
+   * this connection.
+   */
   async onFrame(text: string): Promise<void> {
     if (this.state === 'closed') return;
-    const decoded = decodeClientMessage(text);
-    if (!decoded.ok) {
-      this.error(decoded.error.code, decoded.error.message, decoded.error.ref);
+    this.deps.faults?.beforeFrame?.(text);
+    if (this.state !== 'ready') {
+      await this.beforeReady(text);
       return;
     }
-    const m = decoded.value;
+    let m: ClientMessage | undefined;
     try {
-      if (m.type === 'auth') {
-        if (this.state !== 'hello') this.error('not-authenticated', 'already authenticated');
-        else await this.auth(m);
+      const decoded = decodeClientMessage(text);
+      if (!decoded.ok) {
+        this.error(decoded.error.code, decoded.error.message, decoded.error.ref);
         return;
       }
-      if (this.state !== 'ready') {
-        this.error('not-authenticated', 'send auth and wait for ready first', m.id);
+      m = decoded.value;
+      if (m.type === 'auth') {
+        this.error('not-authenticated', 'already authenticated');
         return;
       }
       if (m.type === 'push') {
@@ -149,9 +211,46 @@ export class Session implements HubPeer {
         this.inFlight--;
       }
     } catch (e) {
-      const ref = m.type === 'auth' ? undefined : m.id;
-      this.deps.log.error({ err: e, type: m.type }, 'storage failed');
+      const ref = m === undefined || m.type === 'auth' ? undefined : m.id;
+      this.deps.log.error({ err: e, type: m?.type }, 'storage failed');
       this.error('unavailable', 'storage is unavailable; retry later', ref);
+    }
+  }
+
+  /** The one frame taken before `ready`: a small `auth`. Anything else ends the connection. */
+  private async beforeReady(text: string): Promise<void> {
+    const refuse = (code: ErrorCode, message: string, ref?: number): void => {
+      this.error(code, message, ref);
+      this.close(CLOSE_CODES.notAuthenticated, 'auth first');
+    };
+    if (this.state !== 'hello') {
+      refuse('not-authenticated', 'wait for ready before sending anything else');
+      return;
+    }
+    if (text.length > this.deps.limits.maxAuthFrameBytes) {
+      this.error(
+        'too-large',
+        `before ready a frame is at most ${this.deps.limits.maxAuthFrameBytes} bytes`,
+      );
+      this.close(CLOSE_CODES.tooBig, 'frame too big before auth');
+      return;
+    }
+    const decoded = decodeClientMessage(text);
+    if (!decoded.ok) {
+      refuse(decoded.error.code, decoded.error.message, decoded.error.ref);
+      return;
+    }
+    const m = decoded.value;
+    if (m.type !== 'auth') {
+      refuse('not-authenticated', 'send auth and wait for ready first', m.id);
+      return;
+    }
+    try {
+      await this.auth(m);
+    } catch (e) {
+      this.deps.log.error({ err: e, type: 'auth' }, 'storage failed');
+      this.error('unavailable', 'storage is unavailable; retry later');
+      this.close(CLOSE_CODES.goingAway, 'storage unavailable');
     }
   }
 
@@ -161,16 +260,17 @@ export class Session implements HubPeer {
   }
 
   onAuthTimeout(): void {
-    if (this.state !== 'hello' && this.state !== 'authenticating') return;
+    if (this.state === 'ready' || this.state === 'closed') return;
     this.error('not-authenticated', 'no auth in time');
     this.close(CLOSE_CODES.authTimeout, 'auth timeout');
   }
 
   /** The socket closed. */
   onClosed(): void {
-    const wasReady = this.state === 'ready';
+    const was = this.state;
     this.state = 'closed';
-    if (!wasReady) return;
+    if (was === 'joining') this.deps.hub.remove(this);
+    if (was !== 'ready') return;
     this.deps.hub.remove(this);
     this.deps.metrics.authenticated.dec();
     if (!this.deps.hub.hasDevice(this.account, this.device)) {
@@ -193,7 +293,7 @@ export class Session implements HubPeer {
   }
 
   private close(code: number, reason: string): void {
-    if (this.state === 'ready') this.onClosed();
+    if (this.state === 'ready' || this.state === 'joining') this.onClosed();
     this.state = 'closed';
     this.out.close(code, reason);
   }
@@ -204,7 +304,7 @@ export class Session implements HubPeer {
 
   private error(code: ErrorCode, message: string, ref?: number, retryAfterMs?: number): void {
     this.deps.metrics.errors.inc({ code });
-    const m: ErrorMessage = { type: 'error', code, message };
+    const m: ErrorMessage = { type: 'error', code, message: message.slice(0, MAX_MESSAGE_LENGTH) };
     if (ref !== undefined) m.ref = ref;
     if (retryAfterMs !== undefined) m.retryAfterMs = retryAfterMs;
     this.send(m);
@@ -235,14 +335,39 @@ export class Session implements HubPeer {
       this.close(CLOSE_CODES.revoked, 'revoked');
       return;
     }
+    const { hub, limits } = this.deps;
+    if (hub.countDevice(m.accountId, m.deviceId) >= limits.maxSocketsPerDevice) {
+      this.error(
+        'rate-limited',
+        `this device has ${limits.maxSocketsPerDevice} connections open; close one first`,
+        undefined,
+        1000,
+      );
+      this.close(CLOSE_CODES.tooManySockets, 'too many sockets for this device');
+      return;
+    }
     this.account = m.accountId;
     this.device = m.deviceId;
+    // In the hub before the second look: a revocation that commits after the
+    // look below reaches this session through the hub (hub.revoke, here or by
+    // NOTIFY from another process); one that committed before it, the look sees.
+    this.state = 'joining';
+    hub.add(this);
+    const again = await this.deps.store.getDevice(m.accountId, m.deviceId);
+    if (this.state !== 'joining') return;
+    if (again === undefined || again.revokedAt !== null) {
+      this.error('revoked', 'this device was revoked');
+      this.close(CLOSE_CODES.revoked, 'revoked');
+      return;
+    }
     this.state = 'ready';
-    this.deps.hub.add(this);
     this.deps.metrics.authenticated.inc();
     this.deps.log.info({ account: this.account, device: this.device }, 'device connected');
+    this.out.authenticated?.();
     this.send({ type: 'ready', accountId: this.account, deviceId: this.device });
-    await this.deps.store.touchDevice(this.account, this.device);
+    this.deps.store.touchDevice(this.account, this.device).catch((e: unknown) => {
+      this.deps.log.warn({ err: e }, 'could not record last seen');
+    });
   }
 
   private bucket(): TokenBucket {
@@ -265,8 +390,23 @@ export class Session implements HubPeer {
       this.error('bad-message', 'data is shorter than a sealed record', m.id);
       return;
     }
+    const { limits, queued } = this.deps;
+    if (this.queuedBytes + bytes > limits.maxQueuedBytes) {
+      this.error(
+        'rate-limited',
+        `at most ${limits.maxQueuedBytes} bytes of pushes wait for commit per connection`,
+        m.id,
+        QUEUE_RETRY_MS,
+      );
+      return;
+    }
+    if (!queued.take(bytes)) {
+      this.error('rate-limited', 'the relay is busy; push again shortly', m.id, QUEUE_RETRY_MS);
+      return;
+    }
     const wait = this.bucket().take(this.deps.now());
     if (wait > 0) {
+      queued.release(bytes);
       this.error('rate-limited', 'too many pushes from this device', m.id, wait);
       return;
     }
@@ -281,7 +421,14 @@ export class Session implements HubPeer {
       bytes,
       ...(m.coversSeq === undefined ? {} : { coversSeq: m.coversSeq }),
     };
-    const outcome = await this.deps.committer.submit(item);
+    this.queuedBytes += bytes;
+    let outcome;
+    try {
+      outcome = await this.deps.committer.submit(item);
+    } finally {
+      this.queuedBytes -= bytes;
+      queued.release(bytes);
+    }
     if (!outcome.ok) {
       this.error(outcome.code, outcome.message, m.id);
       return;
@@ -360,24 +507,44 @@ export class Session implements HubPeer {
         return;
       }
       case 'add-device': {
-        const outcome = await store.addDevice(this.account, m.device);
-        if (outcome === 'created' || outcome === 'same') {
-          if (outcome === 'created') {
+        const { maxDevices, quotaBytes } = this.deps.limits;
+        const outcome = await store.addDevice(this.account, m.device, { maxDevices, quotaBytes });
+        switch (outcome) {
+          case 'created':
             this.deps.log.info(
               { account: this.account, device: m.device.deviceId },
               'device added',
             );
-          }
-          this.send({ type: 'ok', ref: m.id });
-        } else {
-          this.error('exists', 'this device id is taken', m.id);
+            this.send({ type: 'ok', ref: m.id });
+            return;
+          case 'same':
+            this.send({ type: 'ok', ref: m.id });
+            return;
+          case 'too-many':
+            this.error('quota', `an account has at most ${maxDevices} devices`, m.id);
+            return;
+          case 'quota':
+            this.error('quota', 'the account storage quota is full', m.id);
+            return;
+          case 'conflict':
+          case 'no-account':
+            this.error('exists', 'this device id is taken', m.id);
+            return;
         }
         return;
       }
       case 'revoke': {
-        const done = await store.revokeDevice(this.account, m.deviceId);
-        if (!done) {
+        const outcome = await store.revokeDevice(this.account, m.deviceId);
+        if (outcome === 'not-found') {
           this.error('not-found', 'no such device in this account', m.id);
+          return;
+        }
+        if (outcome === 'last-device') {
+          this.error(
+            'last-device',
+            'this is the account’s last active device; it cannot be revoked',
+            m.id,
+          );
           return;
         }
         this.deps.log.info({ account: this.account, device: m.deviceId }, 'device revoked');

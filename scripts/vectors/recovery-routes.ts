@@ -1,6 +1,6 @@
 /**
  * Vectors for the recovery routes (docs/protocol.md "Recovery routes"): the
- * restore key derived from the §3.6 vector phrase, and the four signed
+ * restore key derived from the §3.6 vector phrase, and the five signed
  * payloads with their Ed25519 signatures (deterministic, RFC 8032).
  */
 import {
@@ -11,6 +11,7 @@ import {
   hkdf,
   ready,
   recoveryCredentials,
+  recoveryCancelPayload,
   recoveryDeletePayload,
   recoveryPutPayload,
   recoveryRestorePayload,
@@ -59,6 +60,11 @@ export const blocks = {
       deviceId: DEVICE_ID,
       signedAt: SIGNED_AT,
     });
+    const cancel = recoveryCancelPayload({
+      accountId: ACCOUNT_ID,
+      deviceId: DEVICE_ID,
+      signedAt: SIGNED_AT + 2,
+    });
     const signing = ed25519KeyPair(NEW_SIGNING_SEED);
     const box = x25519KeyPair(NEW_BOX_SECRET);
     const restore = recoveryRestorePayload({
@@ -89,6 +95,9 @@ export const blocks = {
       'status, signed by the same device at signed_at',
       ['status_payload', status],
       ['status_signature', ed25519Sign(device.secretKey, status)],
+      'cancel of the pending change, two milliseconds after signed_at, same device',
+      ['cancel_payload', cancel],
+      ['cancel_signature', ed25519Sign(device.secretKey, cancel)],
       'restore of a new device, signed by the restore key',
       ['new_device_id', NEW_DEVICE_ID],
       ['new_signing_key', signing.publicKey],

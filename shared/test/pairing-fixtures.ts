@@ -11,6 +11,7 @@ import {
   ed25519KeyPair,
   fromHex,
   mlkemEncapsulate,
+  confirmPairingSas,
   openPairingEnvelope,
   pairingLookupKey,
   receivePairingResponse,
@@ -117,8 +118,9 @@ export function fixedHandshake() {
   if (!answered.ok) throw answered.error;
   const revealed = raise(receivePairingReveal(joined.state, answered.reveal));
   const envelope = raise(releaseMasterKey(answered.state, K_MASTER, ACCOUNT_ID, ENVELOPE_NONCE));
-  const opened = raise(openPairingEnvelope(revealed.state, envelope));
-  return { created, joined, answered, revealed, envelope, opened };
+  const confirmed = raise(confirmPairingSas(revealed.state));
+  const opened = raise(openPairingEnvelope(confirmed, envelope));
+  return { created, joined, answered, revealed, confirmed, envelope, opened };
 }
 
 export const isCairnError = (e: unknown, code: string): boolean =>

@@ -25,7 +25,11 @@ import {
   generatePairingCode,
   normalizePairingCode,
   pairingLookupKey,
+  pairingOfferHash,
+  pairingOfferTranscript,
   pairingQrFor,
+  sha256,
+  toHex,
   ready,
   toBase64,
   type PairingQr,
@@ -163,31 +167,34 @@ describe('wire messages', () => {
 describe('QR payload', () => {
   const qr = (): PairingQr => ({
     type: 'pair-qr',
-    v: 1,
+    v: 2,
     relay: 'https://relay.example.org',
     account: ACCOUNT_ID,
     code: 'ZTWEHMR6E17J',
-    x25519: fixedHandshake().created.offer.x25519,
+    offer: pairingOfferHash(fixedHandshake().created.offer),
   });
 
-  it('is plain JSON that round-trips', () => {
+  it('is plain JSON that round-trips, carrying the hash of the whole offer', () => {
     const { offer, code } = fixedHandshake().created;
     expect(pairingQrFor(offer, code, 'https://relay.example.org', ACCOUNT_ID)).toEqual(qr());
+    expect(toHex(qr().offer)).toBe(toHex(sha256(pairingOfferTranscript(offer))));
     const text = encodePairingQr(qr());
-    expect(text.startsWith('{"type":"pair-qr","v":1,')).toBe(true);
+    expect(text.startsWith('{"type":"pair-qr","v":2,')).toBe(true);
     expect(text.length).toBeLessThan(200);
     expect(decodePairingQr(text)).toEqual({ ok: true, value: qr() });
   });
 
-  it('rejects anything else', () => {
-    const good = { ...qr(), x25519: toBase64(qr().x25519) };
+  it('rejects anything else, version 1 included', () => {
+    const good = { ...qr(), offer: toBase64(qr().offer) };
+    const { offer: _offer, ...noOffer } = good;
     for (const text of [
       'https://relay.example.org/pair?code=ZTWEHMR6E17J',
       '{',
       JSON.stringify({ ...good, relay: 'javascript:alert(1)' }),
       JSON.stringify({ ...good, code: 'ztwe-hmr6-e17j' }),
       JSON.stringify({ ...good, account: 'nope' }),
-      JSON.stringify({ ...good, x25519: 'AA==' }),
+      JSON.stringify({ ...good, offer: 'AA==' }),
+      JSON.stringify({ ...noOffer, v: 1, x25519: good.offer }),
     ]) {
       const r = decodePairingQr(text);
       expect(r.ok || r.error.code, text).toBe('bad-pairing-message');

@@ -32,6 +32,7 @@ import {
   pairingCodeKey,
   pairingCommitment,
   pairingMac,
+  pairingOfferHash,
   pairingOfferTranscript,
   pairingResponseTranscript,
   pairingTranscript,
@@ -384,18 +385,21 @@ describe('typed-code path, relay that knows the code', () => {
 });
 
 describe('QR path', () => {
+  const qrOf = (a: CreatedOffer) =>
+    ({
+      type: 'pair-qr',
+      v: 2,
+      relay: 'https://relay.example.org',
+      account: ACCOUNT_ID,
+      code: a.code,
+      offer: pairingOfferHash(a.offer),
+    }) as const;
+
   it('A→B: 10^4 ground X_a with valid MACs (the relay knows the code), all refused', () => {
     const r = rng('qr-a-to-b');
     const a = honestA(r);
     const kCode = pairingCodeKey(a.code);
-    const qr = {
-      type: 'pair-qr',
-      v: 1,
-      relay: 'https://relay.example.org',
-      account: ACCOUNT_ID,
-      code: a.code,
-      x25519: a.offer.x25519,
-    } as const;
+    const qr = qrOf(a);
     let tampered = 0;
     for (let i = 0; i < CANDIDATES; i++) {
       const values = {
@@ -410,56 +414,23 @@ describe('QR path', () => {
     expect(tampered).toBe(CANDIDATES);
   });
 
-  it('the relay keeps X_a, swaps EK_a and grinds 10^4 responses to A: SAS differ', () => {
+  it('the relay keeps X_a and swaps EK_a (stripping the post-quantum half), 10^4 ways: all refused', () => {
+    // The QR carries SHA-256(T_offer): X_a, EK_a and C_a. Keeping A's X_a and
+    // commitment while swapping in the relay's own ML-KEM key changes the hash.
     const r = rng('qr-kem-swap');
-    const ledger = newLedger();
-    const SESSIONS = 20;
-    const PER = CANDIDATES / SESSIONS;
-    const relayKem = mlkemKeyPair(r(64));
-    for (let s = 0; s < SESSIONS; s++) {
-      const a = honestA(r);
-      const kCode = pairingCodeKey(a.code);
-      const qr = {
-        type: 'pair-qr',
-        v: 1,
-        relay: 'https://relay.example.org',
-        account: ACCOUNT_ID,
-        code: a.code,
-        x25519: a.offer.x25519,
-      } as const;
-      // To B: A's own X_a (the QR forces it), the relay's EK and commitment.
-      const nM = r(32);
-      const valuesM = {
-        x25519: a.offer.x25519,
-        mlkem: relayKem.publicKey,
-        commit: pairingCommitment(nM),
-      };
-      const offerM = offerWith(valuesM, pairingMac(kCode, pairingOfferTranscript(valuesM)));
-      const b = raise(acceptPairingOffer(offerM, { qr }, device(), joinRandom(r)));
-      const shownB = raise(receivePairingReveal(b.state, { type: 'pair-reveal', v: 1, nonce: nM }));
-      // To A: ground responses; the relay cannot even compute SAS_B (it lacks X25519(x_b, X_a)).
-      const enc = mlkemEncapsulate(a.offer.mlkem, r(32));
-      const tOffer = pairingOfferTranscript(a.offer);
-      const candidates: PairResponse[] = [];
-      for (let i = 0; i < PER; i++) {
-        const values = {
-          x25519: x25519KeyPair(r(32)).publicKey,
-          mlkemCiphertext: enc.cipherText,
-          device: device(),
-        };
-        candidates.push(
-          responseWith(values, pairingMac(kCode, pairingResponseTranscript(tOffer, values))),
-        );
-      }
-      const answered = receivePairingResponse(a.state, candidates[s % PER]!, NOW);
-      if (!answered.ok) throw answered.error;
-      for (const c of candidates.slice(0, 25)) {
-        const late = receivePairingResponse(a.state, c, NOW);
-        expect(late.ok || late.error.code).toBe('pairing-burned');
-      }
-      expect(answered.sas).not.toBe(shownB.sas);
-      userCompares(ledger, answered.state, shownB.sas, []);
+    const a = honestA(r);
+    const kCode = pairingCodeKey(a.code);
+    const qr = qrOf(a);
+    let tampered = 0;
+    for (let i = 0; i < CANDIDATES / 20; i++) {
+      const relayKem = mlkemKeyPair(r(64));
+      const values = { x25519: a.offer.x25519, mlkem: relayKem.publicKey, commit: a.offer.commit };
+      const offer = offerWith(values, pairingMac(kCode, pairingOfferTranscript(values)));
+      const b = acceptPairingOffer(offer, { qr }, device(), joinRandom(r));
+      if (!b.ok && b.error.code === 'pairing-tampered') tampered++;
     }
-    expect(ledger).toEqual({ comparisons: SESSIONS, released: 0, relayOpened: 0 });
+    expect(tampered).toBe(CANDIDATES / 20);
+    // A's own offer, unchanged, is taken.
+    expect(acceptPairingOffer(a.offer, { qr }, device(), joinRandom(r)).ok).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ import {
   mlkemDecapsulate,
   mlkemKeyPair,
   openKeyEnvelope,
+  confirmPairingSas,
   openPairingEnvelope,
   pairingCodeKey,
   pairingCommitment,
@@ -35,6 +36,7 @@ import {
   sha256,
   toHex,
   x25519,
+  type JoinerConfirmed,
   type PairEnvelope,
 } from '../src/index.js';
 import {
@@ -199,8 +201,20 @@ describe('envelope failures', () => {
     const sealed = Uint8Array.from(envelope.sealed);
     sealed[40]! ^= 0x80;
     const tampered: PairEnvelope = { ...envelope, sealed };
-    const result = openPairingEnvelope(revealed.state, tampered);
+    const result = openPairingEnvelope(raise(confirmPairingSas(revealed.state)), tampered);
     expect(result.ok || result.error.code).toBe('authentication-failed');
+  });
+
+  it('B opens the envelope only once its own user confirmed the digits', () => {
+    const again = createPairingOffer({ now: NOW, random: OFFER_RANDOM });
+    const b = raise(acceptPairingOffer(again.offer, { code: again.code }, deviceB(), JOIN_RANDOM));
+    const a = receivePairingResponse(again.state, b.response, NOW);
+    if (!a.ok) throw a.error;
+    const revealed = raise(receivePairingReveal(b.state, a.reveal));
+    const envelope = raise(releaseMasterKey(a.state, K_MASTER, ACCOUNT_ID, ENVELOPE_NONCE));
+    // A comparing state passed off as a confirmed one (no type says so at run time): refused.
+    const unconfirmed = openPairingEnvelope(revealed.state as unknown as JoinerConfirmed, envelope);
+    expect(unconfirmed.ok || unconfirmed.error.code).toBe('pairing-burned');
   });
 });
 
@@ -229,8 +243,11 @@ describe('state machines', () => {
     const env2 = releaseMasterKey(first.state, K_MASTER, ACCOUNT_ID);
     expect(env2.ok || env2.error.code).toBe('pairing-burned');
     if (!env.ok) return;
-    expect(openPairingEnvelope(revealed.state, env.value).ok).toBe(true);
-    const reopen = openPairingEnvelope(revealed.state, env.value);
+    const confirmed = raise(confirmPairingSas(revealed.state));
+    const reconfirm = confirmPairingSas(revealed.state);
+    expect(reconfirm.ok || reconfirm.error.code).toBe('pairing-burned');
+    expect(openPairingEnvelope(confirmed, env.value).ok).toBe(true);
+    const reopen = openPairingEnvelope(confirmed, env.value);
     expect(reopen.ok || reopen.error.code).toBe('pairing-burned');
   });
 

@@ -25,7 +25,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
-import { health, startRelayChild, waitUntil, type RelayChild } from './support/relay-process';
+import {
+  freePort,
+  health,
+  startRelayChild,
+  waitUntil,
+  type RelayChild,
+} from './support/relay-process';
 import { count, report } from './support/scale';
 import { connectAs, identity, setUpAccount, type Identity } from './support/wire';
 
@@ -35,6 +41,7 @@ const FLOOD_MS = count(60_000, 6_000);
 
 let pg: PostgresCluster | undefined;
 let relay: RelayChild | undefined;
+let metricsPort = 0;
 
 const L = {
   writer: identity(920, 1),
@@ -45,7 +52,11 @@ const PROBE = identity(921, 1);
 
 beforeAll(async () => {
   pg = await startPostgres();
-  relay = await startRelayChild({ env: { DATABASE_URL: pg.url } });
+  // /metrics on the operator's own address, as an operator would run it.
+  metricsPort = await freePort();
+  relay = await startRelayChild({
+    env: { DATABASE_URL: pg.url, RELAY_METRICS_PORT: String(metricsPort) },
+  });
   await setUpAccount(relay.base, L.writer, [L.slow, ...L.fast]);
   await setUpAccount(relay.base, PROBE, []);
 });
@@ -112,7 +123,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${base()}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?)$`, 'm').exec(text);
   return Number(m?.[1] ?? 0);
 }

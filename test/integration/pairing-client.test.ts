@@ -174,8 +174,13 @@ describe('pairing from the app (Node, real relay)', () => {
     expect(onA.label).toBe(b.pairing.label);
 
     offer.confirm();
-    await until(session, 'done');
     await until(offer, 'done');
+    // The key is on B, held: B's own user has not confirmed yet.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(session.get()).toMatchObject({ stage: 'comparing' });
+    expect(adopted).toEqual([]);
+    session.confirm();
+    await until(session, 'done');
     await Promise.all([running, joining]);
     expect(adopted).toEqual([{ kMaster: K_MASTER, accountId: a.accountId, relayUrl: base }]);
 
@@ -252,6 +257,9 @@ describe('pairing from the app (Node, real relay)', () => {
     const joining = session.run({ qr: qr.value });
     await until(offer, 'confirming');
     await until(session, 'comparing');
+    // B's user may confirm first: B then waits for the key.
+    session.confirm();
+    expect(session.get()).toMatchObject({ stage: 'confirmed' });
     offer.confirm();
     await until(session, 'done');
     await Promise.all([running, joining]);

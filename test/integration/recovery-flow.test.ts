@@ -22,8 +22,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildRelay } from '../../relay/src/app.js';
 import type { RecoveryFetch } from '../../client/src/recovery/api';
 import {
+  cancelRecoveryChange,
   disableRecovery,
   enableRecovery,
+  readAccountRecovery,
   restoreFromPhrase,
   type RestoreDeps,
 } from '../../client/src/recovery/flows';
@@ -51,6 +53,7 @@ const identity = (n: number, deviceId: string): HarnessIdentity => ({
   label: `device ${n}`,
 });
 
+const DELAY_MS = 500;
 const realFetch: RecoveryFetch = (url, init) => fetch(url, init);
 
 let dataDir: string;
@@ -60,7 +63,11 @@ const devices: HarnessDevice[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cairn-recovery-flow-'));
-  relay = await buildRelay({ database: { kind: 'pglite', dataDir } });
+  // Turning recovery off waits this long for a cancel (3 days in production).
+  relay = await buildRelay({
+    database: { kind: 'pglite', dataDir },
+    limits: { recoveryDelayMs: DELAY_MS },
+  });
   await relay.listen({ port: 0, host: '127.0.0.1' });
   const address = relay.server.address();
   if (address === null || typeof address !== 'object') throw new Error('relay is not listening');
@@ -123,8 +130,9 @@ describe('recovery flow against the real relay', () => {
       now: Date.now,
     });
     if (!enabled.ok) throw new Error(enabled.error.message);
-    expect(enabled.value).toMatch(/^[0-9a-f]{64}$/);
-    recoveryIdHex = enabled.value;
+    expect(enabled.value.recoveryIdHex).toMatch(/^[0-9a-f]{64}$/);
+    expect(enabled.value.pending).toBeUndefined();
+    recoveryIdHex = enabled.value.recoveryIdHex;
   });
 
   it('a mistyped word fails on the checksum and sends nothing', async () => {
@@ -184,15 +192,30 @@ describe('recovery flow against the real relay', () => {
     await b.waitFor('A’s habit', () => b.app.habits().some((h) => h.name === 'Stretch'), 60_000);
   });
 
-  it('after recovery is turned off, the phrase restores nothing', async () => {
-    const off = await disableRecovery(recoveryIdHex, {
+  it('turning recovery off waits for a cancel; once its time passed, the phrase restores nothing', async () => {
+    const deps = {
       fetch: realFetch,
       relayUrl: base,
       device: { accountId: ACCOUNT, deviceId: aId.deviceId, signing: aId.signing },
       now: Date.now,
-    });
-    expect(off.ok).toBe(true);
-    const r = await restoreFromPhrase(PHRASE, restoreDeps(5));
+    };
+    const off = await disableRecovery(recoveryIdHex, deps);
+    if (!off.ok) throw new Error(off.error.message);
+    expect(off.value.pending).toMatchObject({ op: 'delete', requestedBy: aId.deviceId });
+    const seen = await readAccountRecovery(deps);
+    expect(seen.ok && seen.value?.pending?.op).toBe('delete');
+    // Cancelled: past the delay, the phrase still restores.
+    const cancelled = await cancelRecoveryChange(deps);
+    expect(cancelled.ok && cancelled.value).toBe(true);
+    await new Promise((r) => setTimeout(r, DELAY_MS + 100));
+    expect((await restoreFromPhrase(PHRASE, restoreDeps(5))).ok).toBe(true);
+    // Not cancelled: once the delay passed, nothing.
+    const again = await disableRecovery(recoveryIdHex, deps);
+    expect(again.ok && again.value.pending?.op).toBe('delete');
+    await new Promise((r) => setTimeout(r, DELAY_MS + 100));
+    const r = await restoreFromPhrase(PHRASE, restoreDeps(6));
     expect(!r.ok && r.error.kind).toBe('no-backup');
+    const none = await cancelRecoveryChange(deps);
+    expect(none.ok && none.value).toBe(false);
   });
 });

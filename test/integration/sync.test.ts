@@ -7,7 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as A from '@automerge/automerge';
+import { randomBytes } from 'node:crypto';
 import {
+  base64Length,
+  DEFAULT_LIMITS,
   ed25519KeyPair,
   fromHex,
   parseFrames,
@@ -129,6 +132,39 @@ const names = (d: HarnessDevice): string[] =>
     .sort();
 
 describe('sync between harness devices over the real relay', () => {
+  it('applies a 4 MiB event from the relay, live and by pull, without stalling', async () => {
+    const acc = account();
+    const a = await acc.device();
+    await a.enableSync();
+    await a.waitSynced();
+    const b = await acc.device();
+    await b.enableSync();
+    await b.waitSynced();
+    // Random text does not compress: one change, sealed and padded just under 4 MiB.
+    const notes = randomBytes(3_112_000).toString('base64');
+    expect((await a.app.createHabit({ ...HABIT, name: 'Big', notes })).ok).toBe(true);
+    await a.waitSynced(120_000);
+    const templates = toBase64(a.store.streamId('templates'));
+    const page = await relay.relay.store.pull(acc.accountId, templates, 0, {
+      limit: 10,
+      maxBytes: 8 * 1024 * 1024,
+    });
+    const sizes = page.events.map((e) => base64Length(e.data));
+    const biggest = Math.max(...sizes);
+    expect(biggest).toBeGreaterThan(4 * 1024 * 1024 - 256 * 1024);
+    expect(biggest).toBeLessThanOrEqual(DEFAULT_LIMITS.maxEventBytes);
+    // B got it as a live `event` frame of ~5.6 MB and applied it.
+    await b.waitFor('the big habit', () => b.app.habits().some((h) => h.name === 'Big'), 120_000);
+    expect(b.app.habits().find((h) => h.name === 'Big')?.notes).toBe(notes);
+    await waitConverged([a, b], 120_000);
+    // A new device gets it in an `events` page (pull) and applies it too.
+    const c = await acc.device();
+    await c.enableSync();
+    await c.waitFor('the big habit', () => c.app.habits().some((h) => h.name === 'Big'), 120_000);
+    expect(c.app.habits().find((h) => h.name === 'Big')?.notes).toBe(notes);
+    await waitConverged([a, b, c], 120_000);
+  });
+
   it('converges edits made on each device', async () => {
     const acc = account();
     const a = await acc.device();

@@ -76,7 +76,7 @@ describe('docs/protocol.md "Recovery routes" vectors, re-derived', () => {
     expect(field('recovery_path')).toBe(`"/v1/recovery/${field('recovery_id')}"`);
   });
 
-  it('the put, delete and status payloads and their device signatures', () => {
+  it('the put, delete, status and cancel payloads and their device signatures', () => {
     const device = hex('device_seed');
     expect(publicRaw(device).toString('hex')).toBe(field('device_key'));
     const signedAt = Number(field('signed_at'));
@@ -108,6 +108,14 @@ describe('docs/protocol.md "Recovery routes" vectors, re-derived', () => {
     ]);
     expect(status.toString('hex')).toBe(field('status_payload'));
     expect(sign(null, status, ed25519(device)).toString('hex')).toBe(field('status_signature'));
+    const cancel = Buffer.concat([
+      Buffer.from('cairn-recovery-cancel-v1\0'),
+      uuid('account_id'),
+      uuid('device_id'),
+      u64(signedAt + 2),
+    ]);
+    expect(cancel.toString('hex')).toBe(field('cancel_payload'));
+    expect(sign(null, cancel, ed25519(device)).toString('hex')).toBe(field('cancel_signature'));
   });
 
   it('the restore payload and its signature by the restore key', () => {

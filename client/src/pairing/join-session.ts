@@ -2,10 +2,20 @@
  * Device B's pairing (a fresh install: "I already use Cairn on another
  * device"). Looks the offer up by SHA-256(code), answers it through the
  * pairing socket, shows the six digits once A reveals its nonce, and opens
- * the key envelope A sends after its user confirmed.
+ * the key envelope A sends after its user confirmed — and only once this
+ * device's own user has confirmed the digits too.
  *
  *   looking-up → waiting (for A's reveal) → comparing (the six digits) →
- *   saving → done;  any stage → ended (with a message for the user)
+ *   confirmed (this user said they match; waiting for the key) → saving → done;
+ *   any stage → ended (with a message for the user)
+ *
+ * An envelope that arrives while the user is still comparing is held, not
+ * opened: a relay that learnt the code could run its own session with this
+ * device and send a key for its own account; its digits differ from those on
+ * the other screen, and the user who compares says so. B also keeps the
+ * offer's expiry itself (the relay's `expiresAt`, counted against the relay's
+ * own clock, never more than 10 minutes) and gives up with a clear message
+ * when it passes; after the reveal it waits at most one more offer lifetime.
  *
  * B never retries by itself: each attempt is a fresh guess at the digits for
  * whoever sits in the middle, so a retry starts from the user typing a code.
@@ -13,11 +23,13 @@
  */
 import {
   PAIRING_LOOKUP_PATH,
+  PAIRING_TTL_MS,
   PAIRING_PROTOCOL_VERSION,
   PairingError,
   PairingLookupResponse,
   abortPairing,
   acceptPairingOffer,
+  confirmPairingSas,
   decodePairEnvelope,
   decodePairOffer,
   decodePairReveal,
@@ -28,7 +40,9 @@ import {
   receivePairingReveal,
   toBase64,
   type JoinerComparing,
+  type JoinerConfirmed,
   type JoinerWaiting,
+  type PairEnvelope,
   type PairingDevice,
   type PairingErrorCode,
   type PairingQr,
@@ -43,6 +57,7 @@ export type JoinView =
   | { readonly stage: 'looking-up' }
   | { readonly stage: 'waiting' }
   | { readonly stage: 'comparing'; readonly sas: string }
+  | { readonly stage: 'confirmed'; readonly sas: string }
   | { readonly stage: 'saving'; readonly sas: string }
   | { readonly stage: 'done'; readonly sas: string }
   | { readonly stage: 'ended'; readonly message: string };
@@ -68,6 +83,9 @@ export interface JoinContext {
   fetch: LookupFetch;
   connect: SocketFactory;
   adopt: AdoptAccount;
+  /** This device's clock (tests move it); timers for the expiry. */
+  now?: () => number;
+  setTimer?: (f: () => void, ms: number) => () => void;
 }
 
 const REFUSED: Partial<Record<PairingErrorCode, string>> = {
@@ -86,16 +104,45 @@ const ABORTED = {
   cancelled: 'Pairing was cancelled on your other device. Nothing was shared.',
 } as const;
 
+export const EXPIRED_MESSAGE =
+  'The code expired before pairing finished. Nothing was shared. Start again on your other device.';
+
 export const TAMPERED_MESSAGE =
   'This code does not match what your other device offered, so nothing was shared. ' +
   'Check the code, or start again on your other device.';
 
+const defaultTimer = (f: () => void, ms: number): (() => void) => {
+  const t = setTimeout(f, ms);
+  return () => clearTimeout(t);
+};
+
 export class JoinSession extends Watchable<JoinView> {
   private channel: PairingChannel | undefined;
-  private state: JoinerWaiting | JoinerComparing | undefined;
+  private state: JoinerWaiting | JoinerComparing | JoinerConfirmed | undefined;
+  /** An envelope that came before this user confirmed: held, not opened. */
+  private held: PairEnvelope | undefined;
+  private relayUrl = '';
+  private cancelTimer: (() => void) | undefined;
+  private readonly now: () => number;
+  private readonly setTimer: (f: () => void, ms: number) => () => void;
 
   constructor(private readonly ctx: JoinContext) {
     super({ stage: 'looking-up' });
+    this.now = ctx.now ?? Date.now;
+    this.setTimer = ctx.setTimer ?? defaultTimer;
+  }
+
+  /** Gives up `ms` from now with `message` (replacing any earlier deadline). */
+  private deadline(ms: number, message: string): void {
+    this.cancelTimer?.();
+    this.cancelTimer = this.setTimer(
+      () => {
+        if (this.value.stage === 'saving' || this.value.stage === 'done') return;
+        this.channel?.send({ type: 'pair-abort', v: 1, reason: 'expired' });
+        this.end(message);
+      },
+      Math.max(0, ms),
+    );
   }
 
   /** Runs the pairing until it ends; never rejects. */
@@ -109,9 +156,15 @@ export class JoinSession extends Watchable<JoinView> {
     if (relayUrl === undefined || socketUrl === undefined) {
       return this.end('The relay address is not valid.');
     }
+    this.relayUrl = relayUrl;
     const lookupKey = toBase64(pairingLookupKey(code.value));
     const found = await this.lookup(relayUrl, lookupKey);
     if (found === undefined) return;
+    // The time left, by the relay's own clock when it has one (no skew), and
+    // never more than an offer may live: a relay cannot keep B waiting for ever.
+    const left = Math.min(PAIRING_TTL_MS, found.expiresAt - (found.now ?? this.now()));
+    if (left <= 0) return this.end(EXPIRED_MESSAGE);
+    this.deadline(left, EXPIRED_MESSAGE);
     const offer = decodePairOffer(found.offer);
     if (!offer.ok) return this.end('The relay sent an offer that is not valid.');
     const accepted = acceptPairingOffer(
@@ -144,6 +197,8 @@ export class JoinSession extends Watchable<JoinView> {
     for (;;) {
       const e = await channel.next();
       if (e.kind !== 'frame') {
+        // The key came and this user had not answered yet: the close is expected.
+        if (this.held !== undefined && this.value.stage === 'comparing') return;
         return this.end('The connection to the relay was lost before pairing finished.');
       }
       const f = e.frame;
@@ -158,11 +213,26 @@ export class JoinSession extends Watchable<JoinView> {
             return this.end(TAMPERED_MESSAGE);
           }
           this.state = compared.value.state;
+          // The digits are up: the relay gives A one more offer lifetime to finish.
+          this.deadline(PAIRING_TTL_MS, EXPIRED_MESSAGE);
           this.set({ stage: 'comparing', sas: compared.value.sas });
           break;
         }
-        case 'pair-envelope':
-          return this.opened(f, relayUrl);
+        case 'pair-envelope': {
+          const envelope = decodePairEnvelope(f);
+          const stage = this.value.stage;
+          if (!envelope.ok || (stage !== 'comparing' && stage !== 'confirmed')) {
+            return this.end(
+              'The other device sent the key before the digits were shown. Nothing was stored.',
+            );
+          }
+          if (stage === 'comparing') {
+            // Held until this user has compared the digits (confirm) or refused them.
+            this.held = envelope.value;
+            break;
+          }
+          return this.opened(envelope.value);
+        }
         case 'pair-abort':
           return this.end(ABORTED[f.reason]);
         case 'error':
@@ -171,6 +241,23 @@ export class JoinSession extends Watchable<JoinView> {
           break;
       }
     }
+  }
+
+  /**
+   * "They match", on this device: only now may the key be opened (at once if
+   * it has come already, else when it comes).
+   */
+  confirm(): void {
+    const state = this.state;
+    const v0 = this.value;
+    if (state?.stage !== 'comparing' || v0.stage !== 'comparing') return;
+    const confirmed = confirmPairingSas(state);
+    if (!confirmed.ok) return this.end(`Pairing failed: ${confirmed.error.message}`);
+    this.state = confirmed.value;
+    this.set({ stage: 'confirmed', sas: v0.sas });
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) void this.opened(held);
   }
 
   /** "They don't match" (or cancel): the relay burns the code and tells the other device. */
@@ -227,26 +314,17 @@ export class JoinSession extends Watchable<JoinView> {
     return undefined;
   }
 
-  private async opened(wire: unknown, relayUrl: string): Promise<void> {
+  private async opened(envelope: PairEnvelope): Promise<void> {
     const state = this.state;
     const v0 = this.value;
-    const envelope = decodePairEnvelope(wire);
-    if (
-      state === undefined ||
-      state.stage !== 'comparing' ||
-      v0.stage !== 'comparing' ||
-      !envelope.ok
-    ) {
-      return this.end(
-        'The other device sent the key before the digits were shown. Nothing was stored.',
-      );
-    }
+    if (state?.stage !== 'confirmed' || v0.stage !== 'confirmed') return;
     this.state = undefined;
-    const opened = openPairingEnvelope(state, envelope.value);
+    const opened = openPairingEnvelope(state, envelope);
     if (!opened.ok) return this.end(TAMPERED_MESSAGE);
+    this.cancelTimer?.();
     this.set({ stage: 'saving', sas: v0.sas });
     this.channel?.close();
-    const adopted = await this.ctx.adopt({ ...opened.value, relayUrl });
+    const adopted = await this.ctx.adopt({ ...opened.value, relayUrl: this.relayUrl });
     opened.value.kMaster.fill(0);
     if (!adopted.ok) return this.end(adopted.message);
     this.set({ stage: 'done', sas: v0.sas });
@@ -254,8 +332,10 @@ export class JoinSession extends Watchable<JoinView> {
 
   private end(message: string): void {
     if (this.value.stage === 'ended' || this.value.stage === 'done') return;
+    this.cancelTimer?.();
     if (this.state !== undefined) abortPairing(this.state, 'cancelled');
     this.state = undefined;
+    this.held = undefined;
     this.set({ stage: 'ended', message });
     this.channel?.close();
   }

@@ -1,7 +1,9 @@
 /**
  * The recovery routes as the client calls them (docs/protocol.md "Recovery
- * routes"): PUT and DELETE signed by this device, restore signed by the
- * phrase's restore key. `fetch` is injected, so Node tests drive a real relay.
+ * routes"): PUT, DELETE, status and cancel signed by this device, restore
+ * signed by the phrase's restore key. A PUT that replaces the account's blob
+ * and a DELETE answer 202 with the change they made pending (it takes effect
+ * after the relay's delay unless a device cancels it). `fetch` is injected, so Node tests drive a real relay.
  * Every answer is validated; failures are values:
  *
  *   offline        the request could not be made (no network, no relay)
@@ -13,9 +15,12 @@
  */
 import {
   HttpError,
+  RECOVERY_CANCEL_PATH,
   RECOVERY_STATUS_PATH,
+  RecoveryPendingResponse,
   RecoveryRestoreResponse,
   RecoveryStatusResponse,
+  buildRecoveryCancel,
   buildRecoveryDelete,
   buildRecoveryPut,
   buildRecoveryRestore,
@@ -29,6 +34,7 @@ import {
   type DeviceSigner,
   type KeyPair,
   type NewDeviceKeys,
+  type RecoveryPendingChange,
   type Result,
 } from '@cairn/shared';
 import * as v from 'valibot';
@@ -92,6 +98,20 @@ function failure(a: Answer): ApiFailure {
   return { kind: 'refused', code, message };
 }
 
+/** What a put or delete did: acted at once, or made this change pending. */
+export interface Change {
+  pending?: RecoveryPendingChange;
+}
+
+function changed(a: Answer): Result<Change, ApiFailure> {
+  if (a.status === 204) return ok({});
+  if (a.status !== 202) return err(failure(a));
+  const parsed = v.safeParse(RecoveryPendingResponse, a.json);
+  return parsed.success
+    ? ok({ pending: parsed.output.pending })
+    : err({ kind: 'bad-answer', message: 'the relay answered 202 without the pending change' });
+}
+
 export async function putBlob(
   fetchFn: RecoveryFetch,
   relayUrl: string,
@@ -100,27 +120,42 @@ export async function putBlob(
   blob: Uint8Array,
   restoreKey: Uint8Array,
   signedAt: number,
-): Promise<Result<void, ApiFailure>> {
+): Promise<Result<Change, ApiFailure>> {
   const body = buildRecoveryPut(device, recoveryId, blob, restoreKey, signedAt);
   const answer = await call(fetchFn, relayUrl, recoveryPath(toHex(recoveryId)), 'PUT', body);
   if (!answer.ok) return answer;
-  return answer.value.status === 204 ? ok(undefined) : err(failure(answer.value));
+  return changed(answer.value);
 }
 
-/** Deletes the blob; a blob that is already gone counts as deleted. */
+/** Deletes the blob (or makes that pending); a blob that is already gone counts as deleted. */
 export async function deleteBlob(
   fetchFn: RecoveryFetch,
   relayUrl: string,
   device: DeviceSigner,
   recoveryIdHex: string,
   signedAt: number,
-): Promise<Result<void, ApiFailure>> {
+): Promise<Result<Change, ApiFailure>> {
   const body = buildRecoveryDelete(device, fromHex(recoveryIdHex), signedAt);
   const answer = await call(fetchFn, relayUrl, recoveryPath(recoveryIdHex), 'DELETE', body);
   if (!answer.ok) return answer;
-  if (answer.value.status === 204) return ok(undefined);
+  if (answer.value.status === 204 || answer.value.status === 202) return changed(answer.value);
   const f = failure(answer.value);
-  return f.kind === 'not-found' ? ok(undefined) : err(f);
+  return f.kind === 'not-found' ? ok({}) : err(f);
+}
+
+/** Cancels the account's pending change: true when one was cancelled, false when none was pending. */
+export async function cancelChange(
+  fetchFn: RecoveryFetch,
+  relayUrl: string,
+  device: DeviceSigner,
+  signedAt: number,
+): Promise<Result<boolean, ApiFailure>> {
+  const body = buildRecoveryCancel(device, signedAt);
+  const answer = await call(fetchFn, relayUrl, RECOVERY_CANCEL_PATH, 'POST', body);
+  if (!answer.ok) return answer;
+  if (answer.value.status === 204) return ok(true);
+  const f = failure(answer.value);
+  return f.kind === 'not-found' ? ok(false) : err(f);
 }
 
 export async function restoreDevice(

@@ -10,15 +10,22 @@
  * the next open the engine connects and bootstraps every stream, and the
  * onboarding screen shows its progress until the data is here.
  */
-import { generatePhrase, randomBytes, uuidV4, type KeyPair } from '@cairn/shared';
+import {
+  generatePhrase,
+  randomBytes,
+  uuidV4,
+  type KeyPair,
+  type RecoveryPendingChange,
+} from '@cairn/shared';
 import type { Outcome } from '../app/types';
 import { loadMasterKey, loadOrCreateDeviceKeys, saveMasterKey } from '../storage/keys';
 import type { LogStorage } from '../storage/log-storage';
 import { deviceLabel, type BrowserSync } from '../sync/browser';
 import { IdbSyncStore } from '../sync/idb-sync-store';
 import type { RecoveryFetch } from './api';
-import type { RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
+import type { PendingChange, RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
 import {
+  cancelRecoveryChange,
   checkTypedPhrase,
   disableRecovery,
   enableRecovery,
@@ -41,12 +48,17 @@ const INITIAL: RecoveryView = {
   enabledAt: null,
   reminderDismissed: false,
   restoring: false,
+  pending: null,
 };
 
 /** How often reaching "Synced" asks the relay again which blob the account has. */
 const RECHECK_MS = 10 * 60_000;
 
 const browserFetch: RecoveryFetch = (url, init) => fetch(url, { ...init, cache: 'no-store' });
+
+function pendingOf(p: RecoveryPendingChange, thisDevice: string): PendingChange {
+  return { op: p.op, effectiveAt: p.effectiveAt, byThisDevice: p.requestedBy === thisDevice };
+}
 
 function failed(what: string, e: unknown): Outcome {
   return { ok: false, message: `${what}: ${e instanceof Error ? e.message : String(e)}` };
@@ -68,6 +80,8 @@ export class BrowserRecovery implements RecoveryControls {
   };
   private readonly listeners = new Set<() => void>();
   private checkedAt = -Infinity;
+  /** The account's pending change as the relay last told it (not stored: asked again each time). */
+  private pending: PendingChange | null = null;
   private readonly fetchFn: RecoveryFetch;
   readonly defaultRelayUrl = window.location.origin;
 
@@ -106,6 +120,7 @@ export class BrowserRecovery implements RecoveryControls {
       enabledAt: state.backup?.enabledAt ?? null,
       reminderDismissed: state.reminderDismissedAt !== undefined,
       restoring: state.restoringSince !== undefined,
+      pending: this.pending,
     };
     for (const l of [...this.listeners]) l();
   }
@@ -162,8 +177,14 @@ export class BrowserRecovery implements RecoveryControls {
       now: Date.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
+    if (done.value.pending !== undefined) {
+      // The old phrase holds until the new one takes over (or the change is cancelled).
+      this.pending = pendingOf(done.value.pending, who.device.deviceId);
+      this.set(this.state);
+      return { ok: true };
+    }
     const backup = {
-      recoveryId: done.value,
+      recoveryId: done.value.recoveryIdHex,
       accountId: who.device.accountId,
       relayUrl: who.relayUrl,
       enabledAt: Date.now(),
@@ -189,6 +210,11 @@ export class BrowserRecovery implements RecoveryControls {
       now: Date.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
+    if (done.value.pending !== undefined) {
+      this.pending = pendingOf(done.value.pending, who.device.deviceId);
+      this.set(this.state);
+      return { ok: true };
+    }
     try {
       await saveBackup(undefined);
     } catch (e) {
@@ -209,8 +235,17 @@ export class BrowserRecovery implements RecoveryControls {
     });
     if (!found.ok) return;
     const remote = found.value;
+    const pending =
+      remote?.pending === null || remote?.pending === undefined
+        ? null
+        : pendingOf(remote.pending, who.device.deviceId);
+    const pendingChanged = JSON.stringify(pending) !== JSON.stringify(this.pending);
+    this.pending = pending;
     const local = this.state.backup;
-    if (remote === null ? local === undefined : local?.recoveryId === remote.recoveryIdHex) return;
+    if (remote === null ? local === undefined : local?.recoveryId === remote.recoveryIdHex) {
+      if (pendingChanged) this.set(this.state);
+      return;
+    }
     const backup =
       remote === null
         ? undefined
@@ -226,6 +261,23 @@ export class BrowserRecovery implements RecoveryControls {
       console.warn(`the recovery state was not saved: ${e instanceof Error ? e.message : 'error'}`);
     }
     this.set({ ...this.state, backup });
+  }
+
+  async cancelChange(): Promise<Outcome> {
+    const who = await this.signer();
+    if (!who.ok) return who;
+    const done = await cancelRecoveryChange({
+      fetch: this.fetchFn,
+      relayUrl: who.relayUrl,
+      device: who.device,
+      now: Date.now,
+    });
+    if (!done.ok) return { ok: false, message: done.error.message };
+    this.pending = null;
+    this.set(this.state);
+    // What the relay holds now (another change may have come in meanwhile).
+    await this.refresh();
+    return { ok: true };
   }
 
   async dismissReminder(): Promise<void> {

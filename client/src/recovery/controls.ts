@@ -15,6 +15,19 @@ export interface RecoveryView {
   readonly reminderDismissed: boolean;
   /** A restore handed over to sync, which is still bringing the data in. */
   readonly restoring: boolean;
+  /**
+   * A removal or replacement of the account's backup that waits for its time
+   * (any device can cancel it until then), as the relay last said; null: none.
+   */
+  readonly pending: PendingChange | null;
+}
+
+export interface PendingChange {
+  readonly op: 'delete' | 'replace';
+  /** When it takes effect (ms). */
+  readonly effectiveAt: number;
+  /** Asked for by this device (else by another device of the account). */
+  readonly byThisDevice: boolean;
 }
 
 export type RestoreOutcome =
@@ -28,8 +41,10 @@ export interface RecoveryControls {
   newPhrase(): string[];
   /** Seals K_master under the phrase and stores the blob on the relay. */
   enable(words: readonly string[]): Promise<Outcome>;
-  /** Deletes the blob from the relay. */
+  /** Deletes the blob from the relay (usually after the relay's delay: see `pending`). */
   disable(): Promise<Outcome>;
+  /** Cancels the account's pending change, whichever device asked for it. */
+  cancelChange(): Promise<Outcome>;
   dismissReminder(): Promise<void>;
   /**
    * Asks the relay which blob the account has (another device may have set

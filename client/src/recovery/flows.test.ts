@@ -158,7 +158,7 @@ describe('enableRecovery', () => {
       now: () => 1_767_225_600_000,
     });
     const creds = recoveryCredentials(phrase);
-    expect(r.ok && r.value).toBe(toHex(creds.recoveryId));
+    expect(r.ok && r.value).toEqual({ recoveryIdHex: toHex(creds.recoveryId) });
     expect(sent).toMatchObject({ accountId: ACCOUNT, signedAt: 1_767_225_600_000 });
     const body = v.parse(RecoveryPutRequest, sent);
     const expected = buildRecoveryPut(

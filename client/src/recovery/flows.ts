@@ -26,10 +26,12 @@ import {
   toHex,
   type DeviceSigner,
   type KeyPair,
+  type RecoveryPendingChange,
   type Result,
 } from '@cairn/shared';
 import {
   accountStatus,
+  cancelChange,
   deleteBlob,
   putBlob,
   restoreDevice,
@@ -89,11 +91,15 @@ export interface EnableDeps {
   now: () => number;
 }
 
-/** Seals and stores the blob for `phrase`; resolves to the recovery id (hex) to remember. */
+/**
+ * Seals and stores the blob for `phrase`; resolves to the recovery id (hex)
+ * to remember and, when the account had a blob already, the pending change
+ * (the new phrase works from `effectiveAt`; the old one until then).
+ */
 export async function enableRecovery(
   phrase: string,
   deps: EnableDeps,
-): Promise<Result<string, FlowFailure>> {
+): Promise<Result<{ recoveryIdHex: string; pending?: RecoveryPendingChange }, FlowFailure>> {
   const creds = recoveryCredentials(phrase);
   const blob = sealRecoveryBlobWithKeys(creds, deps.kMaster, deps.device.accountId);
   const put = await putBlob(
@@ -106,25 +112,48 @@ export async function enableRecovery(
     deps.now(),
   );
   if (!put.ok) return err(fromApi(put.error, 'recovery is not on yet'));
-  return ok(toHex(creds.recoveryId));
+  const recoveryIdHex = toHex(creds.recoveryId);
+  return ok(
+    put.value.pending === undefined
+      ? { recoveryIdHex }
+      : { recoveryIdHex, pending: put.value.pending },
+  );
 }
 
+/** Removes the blob: at once, or (usually) as a pending change. */
 export async function disableRecovery(
   recoveryIdHex: string,
   deps: Omit<EnableDeps, 'kMaster'>,
-): Promise<Result<void, FlowFailure>> {
+): Promise<Result<{ pending?: RecoveryPendingChange }, FlowFailure>> {
   const done = await deleteBlob(deps.fetch, deps.relayUrl, deps.device, recoveryIdHex, deps.now());
-  return done.ok ? ok(undefined) : err(fromApi(done.error, 'the backup is still on the relay'));
+  return done.ok ? ok(done.value) : err(fromApi(done.error, 'the backup is still on the relay'));
 }
 
-/** The account's blob as the relay has it: its recovery id and when it was stored, or null. */
+/** Cancels the account's pending change (this device's or another's). */
+export async function cancelRecoveryChange(
+  deps: Omit<EnableDeps, 'kMaster'>,
+): Promise<Result<boolean, FlowFailure>> {
+  const done = await cancelChange(deps.fetch, deps.relayUrl, deps.device, deps.now());
+  return done.ok ? done : err(fromApi(done.error, 'the change was not cancelled'));
+}
+
+/** The account's blob as the relay has it: its recovery id, when it was stored, its pending change. */
 export async function readAccountRecovery(
   deps: Omit<EnableDeps, 'kMaster'>,
-): Promise<Result<{ recoveryIdHex: string; updatedAt: number } | null, FlowFailure>> {
+): Promise<
+  Result<
+    { recoveryIdHex: string; updatedAt: number; pending: RecoveryPendingChange | null } | null,
+    FlowFailure
+  >
+> {
   const r = await accountStatus(deps.fetch, deps.relayUrl, deps.device, deps.now());
   if (!r.ok) return err(fromApi(r.error, 'the recovery state was not checked'));
-  const { recoveryId, updatedAt } = r.value;
-  return ok(recoveryId === null ? null : { recoveryIdHex: recoveryId, updatedAt: updatedAt ?? 0 });
+  const { recoveryId, updatedAt, pending } = r.value;
+  return ok(
+    recoveryId === null
+      ? null
+      : { recoveryIdHex: recoveryId, updatedAt: updatedAt ?? 0, pending: pending ?? null },
+  );
 }
 
 // ── Restore ─────────────────────────────────────────────────────────────────

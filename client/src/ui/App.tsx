@@ -3,6 +3,7 @@ import { useModel } from '../app/context';
 import { HabitsView } from './habits/HabitsView';
 import { HistoryView } from './history/HistoryView';
 import { Onboarding } from './onboarding/Onboarding';
+import { RecoveryChangeBanner } from './recovery/RecoveryChange';
 import { RecoveryReminder } from './recovery/RecoveryReminder';
 import { SettingsView } from './settings/SettingsView';
 import { Header } from './shell/Header';
@@ -52,6 +53,7 @@ export function App() {
       <Header />
       <ProblemsBanner />
       <RecoveryReminder />
+      <RecoveryChangeBanner />
       <main id="main" ref={main} tabIndex={-1} className="app-main">
         <View />
       </main>

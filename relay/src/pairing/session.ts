@@ -15,6 +15,7 @@
  */
 import {
   CLOSE_CODES,
+  MAX_MESSAGE_LENGTH,
   PAIRING_CLOSE_CODES,
   PAIRING_MAX_FAILURES,
   PAIRING_PROTOCOL_VERSION,
@@ -35,7 +36,7 @@ import {
   type PairingTo,
 } from '@cairn/shared';
 import type { RelayLimitsConfig } from '../config.js';
-import type { LogLike, Outbox } from '../session.js';
+import type { LogLike, Outbox, SessionFaults } from '../session.js';
 import { offerStatus, type PairingRefusal } from '../store/pairing-sql.js';
 import type { RelayStore } from '../store/types.js';
 import type { LookupLimiter } from './limiter.js';
@@ -48,6 +49,7 @@ export interface PairingDeps {
   limits: RelayLimitsConfig;
   log: LogLike;
   now: () => number;
+  faults?: SessionFaults;
 }
 
 /** The longest an offer may live here: the relay's setting, never over DESIGN's 10 minutes. */
@@ -114,10 +116,25 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
     } satisfies PairingServerFrame);
   }
 
-  /** Frames are handled one at a time, in order; a failure becomes an `error`. */
+  /**
+   * Frames are handled one at a time, in order; a storage failure becomes an
+   * `error`. The promise rejects only for a bug (the socket layer then closes
+   * this connection); the queue goes on either way.
+   */
   onFrame(text: string): Promise<void> {
-    this.queue = this.queue.then(() => this.handle(text));
-    return this.queue;
+    const handled = this.queue.then(() => {
+      this.deps.faults?.beforeFrame?.(text);
+      return this.handle(text);
+    });
+    this.queue = handled.catch(() => undefined);
+    return handled;
+  }
+
+  /** A relay bug on this connection: the other side hears `internal`, and the socket closes. */
+  onBug(): void {
+    if (this.state.kind === 'closed') return;
+    this.error('internal', 'the relay failed on this connection');
+    this.close(1011, 'internal error');
   }
 
   onBinary(): void {
@@ -184,13 +201,15 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
 
   private async handle(text: string): Promise<void> {
     if (this.state.kind === 'closed') return;
-    const decoded = decodePairingClientFrame(text);
-    if (!decoded.ok) {
-      this.error(decoded.error.code, decoded.error.message);
-      return;
-    }
-    const m = decoded.value;
+    let type: string | undefined;
     try {
+      const decoded = decodePairingClientFrame(text);
+      if (!decoded.ok) {
+        this.error(decoded.error.code, decoded.error.message);
+        return;
+      }
+      const m = decoded.value;
+      type = m.type;
       switch (m.type) {
         case 'pairing-auth':
           return await this.auth(m);
@@ -208,7 +227,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
           return await this.abort(m);
       }
     } catch (e) {
-      this.deps.log.error({ err: e, type: m.type }, 'pairing storage failed');
+      this.deps.log.error({ err: e, type }, 'pairing storage failed');
       this.error('unavailable', 'storage is unavailable; try again later');
     }
   }
@@ -371,12 +390,26 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       this.close(PAIRING_CLOSE_CODES.revoked, 'revoked');
       return;
     }
-    const added = await this.deps.store.addDevice(s.accountId, {
-      deviceId: m.device.id,
-      signingKey: m.device.ed25519,
-      boxKey: m.device.x25519,
-      label: m.device.label,
-    });
+    const { maxDevices, quotaBytes } = this.deps.limits;
+    const added = await this.deps.store.addDevice(
+      s.accountId,
+      {
+        deviceId: m.device.id,
+        signingKey: m.device.ed25519,
+        boxKey: m.device.x25519,
+        label: m.device.label,
+      },
+      { maxDevices, quotaBytes },
+    );
+    if (added === 'too-many' || added === 'quota') {
+      this.error(
+        'quota',
+        added === 'too-many'
+          ? `an account has at most ${maxDevices} devices; remove one first`
+          : 'the account storage quota is full',
+      );
+      return;
+    }
     if (added === 'conflict') {
       this.error('exists', 'this account has a device with that id and other keys');
       return;
@@ -486,7 +519,11 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
   }
 
   private error(code: PairingErrorCode, message: string, retryAfterMs?: number): void {
-    const frame: PairingError = { type: 'error', code, message };
+    const frame: PairingError = {
+      type: 'error',
+      code,
+      message: message.slice(0, MAX_MESSAGE_LENGTH),
+    };
     if (retryAfterMs !== undefined) frame.retryAfterMs = retryAfterMs;
     this.send(frame);
   }

@@ -2,7 +2,7 @@
  * Pairing routes (docs/protocol.md "Device pairing", "Through the relay";
  * frames in @cairn/shared protocol/pairing-relay.ts):
  *
- *   POST /v1/pairing/lookup  {v, lookupKey} → 200 {offer, expiresAt}
+ *   POST /v1/pairing/lookup  {v, lookupKey} → 200 {offer, expiresAt, now}
  *                            | 404 not-found | 410 expired, used, burned
  *                            | 429 rate-limited (Retry-After) | 400 bad-message
  *   GET  /v1/pairing         WebSocket: A's offer and B's join (pairing/session.ts)
@@ -14,6 +14,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  MAX_MESSAGE_LENGTH,
+  describeIssues,
   PAIRING_LOOKUP_PATH,
   PAIRING_PROTOCOL_VERSION,
   PAIRING_WS_PATH,
@@ -26,11 +28,15 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as v from 'valibot';
 import type { WebSocket } from 'ws';
+import { addressKey, type SocketsPerAddress } from '../addresses.js';
 import type { RelayLimitsConfig } from '../config.js';
 import { LookupLimiter } from '../pairing/limiter.js';
 import { PairingRouter } from '../pairing/router.js';
 import { PairingSession, REFUSALS, offerTtlCap } from '../pairing/session.js';
+import type { SessionFaults } from '../session.js';
 import { wireSession } from '../socket-wiring.js';
+import { admitSocket, socketsPerAddressHook } from '../ws.js';
+import { setMaxPayload } from '../ws-payload.js';
 import { offerStatus } from '../store/pairing-sql.js';
 import type { RelayStore } from '../store/types.js';
 
@@ -41,6 +47,9 @@ const CLOSE_GRACE_MS = 5000;
 export interface PairingRouteOptions {
   /** The relay's clock (tests move it). */
   now?: () => number;
+  /** Open WebSockets per address, shared with the sync socket. */
+  sockets: SocketsPerAddress;
+  faults?: SessionFaults;
 }
 
 function sendError(
@@ -50,7 +59,7 @@ function sendError(
   message: string,
   retryAfterMs?: number,
 ): FastifyReply {
-  const body: PairingError = { type: 'error', code, message };
+  const body: PairingError = { type: 'error', code, message: message.slice(0, MAX_MESSAGE_LENGTH) };
   if (retryAfterMs !== undefined) {
     body.retryAfterMs = retryAfterMs;
     void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
@@ -63,7 +72,7 @@ export async function registerPairing(
   app: FastifyInstance,
   store: RelayStore,
   limits: RelayLimitsConfig,
-  options: PairingRouteOptions = {},
+  options: PairingRouteOptions,
 ): Promise<PairingRouter> {
   const now = options.now ?? Date.now;
   const limiter = new LookupLimiter(limits.pairingLookupsPerMinute);
@@ -84,8 +93,6 @@ export async function registerPairing(
   app.post(PAIRING_LOOKUP_PATH, { logLevel: 'warn', bodyLimit: BODY_LIMIT }, async (req, reply) => {
     const parsed = v.safeParse(PairingLookupRequest, req.body);
     if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const path = v.getDotPath(issue);
       const body: unknown = req.body;
       const otherVersion =
         typeof body === 'object' &&
@@ -100,9 +107,9 @@ export async function registerPairing(
             'unsupported-version',
             `this relay speaks pairing v${PAIRING_PROTOCOL_VERSION}`,
           )
-        : sendError(reply, 400, 'bad-message', `${path ?? 'body'}: ${issue.message}`);
+        : sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
     }
-    const wait = limiter.take(req.ip, now());
+    const wait = limiter.take(addressKey(req.ip), now());
     if (wait > 0) {
       return sendError(
         reply,
@@ -140,7 +147,11 @@ export async function registerPairing(
       req.log.error({}, 'a stored pairing offer does not parse');
       return sendError(reply, 500, 'internal', 'internal error');
     }
-    const body: PairingLookupResponse = { offer: offer.output, expiresAt: status.expiresAt };
+    const body: PairingLookupResponse = {
+      offer: offer.output,
+      expiresAt: status.expiresAt,
+      now: now(),
+    };
     return reply.code(200).send(body);
   });
 
@@ -150,11 +161,16 @@ export async function registerPairing(
       websocket: true,
       logLevel: 'warn',
       config: { rateLimit: { max: limits.connectPerMinute, timeWindow: 60_000 } },
+      onRequest: socketsPerAddressHook(options.sockets),
     },
     (socket: WebSocket, req) => {
+      // Pairing frames are a few KB at most (docs/protocol.md "Through the relay").
+      setMaxPayload(socket, limits.maxPairingFrameBytes);
+      if (admitSocket(socket, req, options.sockets) === undefined) return;
       let closing = false;
+      const faults = options.faults === undefined ? {} : { faults: options.faults };
       const session = new PairingSession(
-        { store, router, limiter, limits, log: req.log, now },
+        { store, router, limiter, limits, log: req.log, now, ...faults },
         {
           send(frame) {
             if (!closing && socket.readyState === socket.OPEN) socket.send(frame);
@@ -167,13 +183,17 @@ export async function registerPairing(
           },
         },
         randomBytes(32),
-        req.ip,
+        addressKey(req.ip),
       );
       wireSession(socket, session, {
         authTimeoutMs: limits.authTimeoutMs,
         onAuthTimeout: () => session.onIdleTimeout(),
         heartbeatMs: limits.heartbeatMs,
         onError: (e) => req.log.info({ err: e }, 'pairing socket error'),
+        onBug: (e) => {
+          req.log.error({ err: e }, 'relay bug on a pairing connection: closing it');
+          session.onBug();
+        },
       });
     },
   );

@@ -2,13 +2,21 @@
  * Recovery routes (docs/protocol.md "Recovery routes"; formats and signed bytes
  * in @cairn/shared protocol/recovery.ts):
  *
- *   PUT    /v1/recovery/:id          204 | 400 bad-message | 401 auth-failed | 403 revoked | 409 exists
+ *   PUT    /v1/recovery/:id          204 (the account's first blob) | 202 { pending } (a
+ *                                    replacement, after the delay) | 400 bad-message
+ *                                    | 401 auth-failed | 403 revoked | 409 exists
  *   GET    /v1/recovery/:id          200 { blob } always: the stored blob, or a decoy
- *   DELETE /v1/recovery/:id          204 | 404 not-found | 400 | 401 | 403
+ *   DELETE /v1/recovery/:id          202 { pending } | 404 not-found | 400 | 401 | 403
  *   POST   /v1/recovery/:id/restore  201/200 { accountId, deviceId, blob, created } | 404 | 409
- *   POST   /v1/recovery/status       200 { recoveryId, updatedAt } (nulls: none) | 400 | 401 | 403
- * GET and restore share one per-IP budget, put, delete and status another
- * (429 rate-limited, with Retry-After).
+ *   POST   /v1/recovery/status       200 { recoveryId, updatedAt, pending } | 400 | 401 | 403
+ *   POST   /v1/recovery/cancel       204 | 404 not-found (nothing pending) | 400 | 401 | 403
+ * GET and restore share one per-IP budget, put, delete, status and cancel
+ * another (429 rate-limited, with Retry-After).
+ *
+ * A replacement or a removal of an account's blob waits `recoveryDelayMs`
+ * (3 days by default), shown to every device in `status`, and any of them
+ * can cancel it meanwhile: one stolen device cannot silently remove the way
+ * back (store/recovery-sql.ts). A sweep applies changes whose time has come.
  *
  * No enumeration. GET answers an unknown id with a decoy: 0x01 ‖ 88 bytes of
  * HKDF(decoy secret, id), so the same id always gets the same bytes, and the
@@ -31,7 +39,10 @@ import {
   RecoveryPutRequest,
   RecoveryRestoreRequest,
   RecoveryStatusRequest,
+  RECOVERY_CANCEL_PATH,
+  RecoveryCancelRequest,
   concat,
+  describeIssues,
   ed25519KeyPair,
   err,
   fromBase64,
@@ -43,10 +54,12 @@ import {
   recoveryPutPayload,
   recoveryRestorePayload,
   recoveryStatusPayload,
+  recoveryCancelPayload,
   toBase64,
   utf8,
   verifyRecoverySignature,
   type RecoveryGetResponse,
+  type RecoveryPendingResponse,
   type RecoveryRestoreResponse,
   type RecoveryStatusResponse,
   type Result,
@@ -58,6 +71,7 @@ import { sendError } from '../http.js';
 import type { DeviceRecord, RelayStore } from '../store/types.js';
 
 const DECOY_SECRET_NAME = 'recovery-decoy-v1';
+const RECOVERY_SWEEP_MS = 60_000;
 const BODY_LIMIT = 4096;
 
 /** Stand-ins for what an unknown recovery id does not have. */
@@ -81,6 +95,7 @@ interface Ctx {
   store: RelayStore;
   decoys: Decoys;
   now: () => number;
+  limits: RelayLimitsConfig;
 }
 
 type Req = FastifyRequest;
@@ -92,10 +107,7 @@ function parse<T>(
 ): T | undefined {
   const parsed = v.safeParse(schema, value);
   if (parsed.success) return parsed.output;
-  const issue = parsed.issues[0];
-  const path = issue === undefined ? null : v.getDotPath(issue);
-  const message = issue === undefined ? 'invalid request' : `${path ?? 'body'}: ${issue.message}`;
-  void sendError(reply, 400, 'bad-message', message);
+  void sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
   return undefined;
 }
 
@@ -162,6 +174,21 @@ async function signedByDevice(
 
 const STALE = 'a later recovery change was already accepted (replayed or out-of-order request)';
 
+const timing = (ctx: Ctx, deviceId: string) => ({
+  now: ctx.now(),
+  delayMs: ctx.limits.recoveryDelayMs,
+  deviceId,
+});
+
+/** 202 with the change now pending. */
+function pendingReply(
+  reply: FastifyReply,
+  pending: RecoveryPendingResponse['pending'],
+): FastifyReply {
+  const body: RecoveryPendingResponse = { pending };
+  return reply.code(202).header('cache-control', 'no-store').send(body);
+}
+
 async function put(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply | undefined> {
   const params = parse(reply, RecoveryIdParams, req.params);
   if (params === undefined) return reply;
@@ -183,11 +210,13 @@ async function put(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyRepl
     signedAt: body.signedAt,
   });
   if ((await signedByDevice(ctx, req, reply, body, payload)) === undefined) return reply;
+  const when = timing(ctx, body.deviceId);
   const outcome = await stored(req, () =>
     ctx.store.putRecovery(
       body.accountId,
       { recoveryId: params.recoveryId, blob: body.blob, restoreKey: body.restoreKey },
       body.signedAt,
+      when,
     ),
   );
   if (!outcome.ok) return unavailable(reply);
@@ -195,6 +224,17 @@ async function put(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyRepl
     case 'stored':
       req.log.info({ account: body.accountId, device: body.deviceId }, 'recovery blob stored');
       return reply.code(204).header('cache-control', 'no-store').send();
+    case 'pending':
+      req.log.info(
+        { account: body.accountId, device: body.deviceId },
+        'recovery blob replacement pending',
+      );
+      return pendingReply(reply, {
+        op: 'replace',
+        effectiveAt: when.now + when.delayMs,
+        requestedBy: body.deviceId,
+        recoveryId: params.recoveryId,
+      });
     case 'stale':
       return sendError(reply, 401, 'auth-failed', STALE);
     case 'taken':
@@ -216,14 +256,26 @@ async function remove(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyR
     signedAt: body.signedAt,
   });
   if ((await signedByDevice(ctx, req, reply, body, payload)) === undefined) return reply;
+  const when = timing(ctx, body.deviceId);
   const outcome = await stored(req, () =>
-    ctx.store.deleteRecovery(body.accountId, params.recoveryId, body.signedAt),
+    ctx.store.deleteRecovery(body.accountId, params.recoveryId, body.signedAt, when),
   );
   if (!outcome.ok) return unavailable(reply);
   switch (outcome.value) {
     case 'deleted':
       req.log.info({ account: body.accountId, device: body.deviceId }, 'recovery blob deleted');
       return reply.code(204).header('cache-control', 'no-store').send();
+    case 'pending':
+      req.log.info(
+        { account: body.accountId, device: body.deviceId },
+        'recovery blob removal pending',
+      );
+      return pendingReply(reply, {
+        op: 'delete',
+        effectiveAt: when.now + when.delayMs,
+        requestedBy: body.deviceId,
+        recoveryId: params.recoveryId,
+      });
     case 'not-found':
       return sendError(reply, 404, 'not-found', 'this account has no blob under this recovery id');
     case 'stale':
@@ -238,7 +290,7 @@ async function get(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyRepl
   if (params === undefined) return reply;
   // Derived on both paths, so a stored id and an unknown one cost the same.
   const decoy = ctx.decoys.blob(fromHex(params.recoveryId));
-  const record = await stored(req, () => ctx.store.getRecovery(params.recoveryId));
+  const record = await stored(req, () => ctx.store.getRecovery(params.recoveryId, ctx.now()));
   if (!record.ok) return unavailable(reply);
   const body: RecoveryGetResponse = { blob: record.value?.blob ?? decoy };
   return reply.code(200).header('cache-control', 'no-store').send(body);
@@ -253,13 +305,43 @@ async function status(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyR
     signedAt: body.signedAt,
   });
   if ((await signedByDevice(ctx, req, reply, body, payload)) === undefined) return reply;
-  const found = await stored(req, () => ctx.store.accountRecovery(body.accountId));
+  const found = await stored(req, () => ctx.store.accountRecovery(body.accountId, ctx.now()));
   if (!found.ok) return unavailable(reply);
   const answer: RecoveryStatusResponse = {
     recoveryId: found.value?.recoveryId ?? null,
     updatedAt: found.value?.updatedAt ?? null,
+    pending: found.value?.pending ?? null,
   };
   return reply.code(200).header('cache-control', 'no-store').send(answer);
+}
+
+async function cancel(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
+  const body = parse(reply, RecoveryCancelRequest, req.body);
+  if (body === undefined) return reply;
+  const payload = recoveryCancelPayload({
+    accountId: body.accountId,
+    deviceId: body.deviceId,
+    signedAt: body.signedAt,
+  });
+  if ((await signedByDevice(ctx, req, reply, body, payload)) === undefined) return reply;
+  const outcome = await stored(req, () =>
+    ctx.store.cancelRecovery(body.accountId, body.signedAt, ctx.now()),
+  );
+  if (!outcome.ok) return unavailable(reply);
+  switch (outcome.value) {
+    case 'cancelled':
+      req.log.info(
+        { account: body.accountId, device: body.deviceId },
+        'pending recovery change cancelled',
+      );
+      return reply.code(204).header('cache-control', 'no-store').send();
+    case 'none':
+      return sendError(reply, 404, 'not-found', 'no recovery change is pending');
+    case 'stale':
+      return sendError(reply, 401, 'auth-failed', STALE);
+    case 'no-account':
+      return sendError(reply, 401, 'auth-failed', 'unknown device or bad signature');
+  }
 }
 
 const NO_BACKUP = 'no backup for this recovery id and key';
@@ -279,7 +361,7 @@ async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<Fastify
     throw new Error('schema let bad base64 by');
   }
   const recoveryId = fromHex(params.recoveryId);
-  const record = await stored(req, () => ctx.store.getRecovery(params.recoveryId));
+  const record = await stored(req, () => ctx.store.getRecovery(params.recoveryId, ctx.now()));
   if (!record.ok) return unavailable(reply);
   // One verification on both paths: an unknown id and a wrong key answer alike.
   const key =
@@ -296,15 +378,30 @@ async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<Fastify
   const valid = verifyRecoverySignature(key, payload, signature);
   if (record.value === undefined || !valid) return sendError(reply, 404, 'not-found', NO_BACKUP);
   const { accountId, blob } = record.value;
+  const { maxDevices, quotaBytes } = ctx.limits;
   const added = await stored(req, () =>
-    ctx.store.addDevice(accountId, {
-      deviceId: body.deviceId,
-      signingKey: body.signingKey,
-      boxKey: body.boxKey,
-      label: body.label,
-    }),
+    ctx.store.addDevice(
+      accountId,
+      {
+        deviceId: body.deviceId,
+        signingKey: body.signingKey,
+        boxKey: body.boxKey,
+        label: body.label,
+      },
+      { maxDevices, quotaBytes },
+    ),
   );
   if (!added.ok) return unavailable(reply);
+  if (added.value === 'too-many' || added.value === 'quota') {
+    return sendError(
+      reply,
+      409,
+      'quota',
+      added.value === 'too-many'
+        ? `an account has at most ${maxDevices} devices; remove one on another device first`
+        : 'the account storage quota is full',
+    );
+  }
   if (added.value === 'conflict') {
     return sendError(reply, 409, 'exists', 'this device id is taken with other keys');
   }
@@ -336,7 +433,7 @@ export async function registerRecovery(
 ): Promise<void> {
   const secret = fromBase64(await store.relaySecret(DECOY_SECRET_NAME, toBase64(randomBytes(32))));
   if (secret === undefined) throw new Error('the stored decoy secret is not base64');
-  const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now };
+  const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now, limits };
   // One hook instance per budget: GET and restore share one per IP, and so do
   // put, delete and status.
   const lookups = app.rateLimit({ max: limits.recoveryLookupsPerMinute, timeWindow: 60_000 });
@@ -353,4 +450,16 @@ export async function registerRecovery(
   app.post(RECOVERY_STATUS_PATH, { ...quiet, onRequest: writes }, (req, reply) =>
     status(ctx, req, reply),
   );
+  app.post(RECOVERY_CANCEL_PATH, { ...quiet, onRequest: writes }, (req, reply) =>
+    cancel(ctx, req, reply),
+  );
+
+  // Changes whose time has come take effect even on accounts nobody asks about.
+  const sweeper = setInterval(() => {
+    store.applyDueRecovery(ctx.now()).catch((e: unknown) => {
+      app.log.warn({ err: e }, 'recovery sweep failed');
+    });
+  }, RECOVERY_SWEEP_MS);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
 }

@@ -8,6 +8,9 @@
  * leads with account_id, the shard key: no query spans accounts.
  */
 
+/** What one device row counts against its account's storage quota (migration 4 on). */
+export const DEVICE_ROW_BYTES = 1024;
+
 export interface Migration {
   version: number;
   name: string;
@@ -91,6 +94,45 @@ export const migrations: readonly Migration[] = [
         expires_at timestamptz NOT NULL
       );
       CREATE INDEX pairing_offers_expiry ON pairing_offers (expires_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'device rows count against the quota',
+    sql: `
+      -- Every device row counts DEVICE_ROW_BYTES of the account's storage
+      -- quota, beside the sealed bytes of its events.
+      UPDATE accounts SET bytes_used = bytes_used
+        + ${DEVICE_ROW_BYTES} * (SELECT count(*) FROM devices d WHERE d.account_id = accounts.id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'sealed bytes are stored uncompressed',
+    sql: `
+      -- Ciphertext does not compress: storing it out of line without a
+      -- compression attempt saves the attempt on every large event.
+      ALTER TABLE events ALTER COLUMN data SET STORAGE EXTERNAL;
+    `,
+  },
+  {
+    version: 6,
+    name: 'recovery changes wait for a cancel',
+    sql: `
+      -- A device's removal or replacement of its account's recovery blob takes
+      -- effect only at effective_at; until then any device of the account may
+      -- cancel it (recovery-sql.ts). One pending change per account.
+      CREATE TABLE recovery_pending (
+        account_id uuid PRIMARY KEY REFERENCES accounts (id),
+        op text NOT NULL CHECK (op IN ('delete', 'replace')),
+        recovery_id bytea NOT NULL,
+        blob bytea,
+        restore_key bytea,
+        requested_by uuid NOT NULL,
+        effective_at timestamptz NOT NULL
+      );
+      CREATE INDEX recovery_pending_due ON recovery_pending (effective_at);
+      CREATE INDEX recovery_pending_id ON recovery_pending (recovery_id);
     `,
   },
 ];

@@ -17,6 +17,13 @@ function adapt(q: PGlite | Transaction): Db {
     async exec(text: string): Promise<void> {
       await q.exec(text);
     },
+    async queryWithBlob(
+      text: string,
+      params: readonly Param[],
+      bytes: Uint8Array<ArrayBuffer>,
+    ): Promise<Row[]> {
+      return (await q.query<Row>(text, [...params], { blob: new Blob([bytes]) })).rows;
+    },
   };
 }
 

@@ -12,18 +12,29 @@
  *      and (Postgres) NOTIFYs, which Postgres delivers only on COMMIT.
  * Rows travel as one JSON parameter (json_to_recordset), the same in both drivers.
  */
-import { migrations, MIGRATIONS_TABLE } from './migrations.js';
+import { base64Length } from '@cairn/shared';
+import { DEVICE_ROW_BYTES, migrations, MIGRATIONS_TABLE } from './migrations.js';
 import { num, numOrNull, str, type Database, type Db, type Row } from './db.js';
 import {
   accountRecovery,
+  applyDueRecovery,
+  cancelRecovery,
   deleteRecovery,
   getRecovery,
   putRecovery,
   relaySecret,
 } from './recovery-sql.js';
+
+/** No delay: a recovery change acts at once (tests and tools call the store without timing). */
+const immediately = () => ({
+  now: Date.now(),
+  delayMs: 0,
+  deviceId: '00000000-0000-4000-8000-000000000000',
+});
 import type {
   AddDeviceOutcome,
   AppendOptions,
+  DeviceLimits,
   BootstrapPage,
   DeviceRecord,
   EventPage,
@@ -31,16 +42,22 @@ import type {
   PageBounds,
   PushItem,
   PushOutcome,
+  AccountRecovery,
+  RecoveryCancelOutcome,
   RecoveryDeleteOutcome,
   RecoveryPutOutcome,
   RecoveryRecord,
+  RecoveryTiming,
   RegisterOutcome,
+  RevokeOutcome,
   StoredEvent,
   StoredRecovery,
   StreamInfo,
 } from './types.js';
 
 export const NOTIFY_CHANNEL = 'cairn_relay';
+/** Rows with more base64 than this are inserted one by one, as a text parameter. */
+const LARGE_ROW_CHARS = 64 * 1024;
 /** Postgres caps a NOTIFY payload at 8000 bytes; stay well under. */
 const NOTIFY_MAX = 6000;
 const MIGRATION_LOCK = 0x636169726e; // "cairn"
@@ -111,7 +128,8 @@ export class SqlCore {
   async registerAccount(accountId: string, first: NewDevice): Promise<RegisterOutcome> {
     return this.db.transaction(async (tx) => {
       const made = await tx.query(
-        'INSERT INTO accounts (id) VALUES ($1::uuid) ON CONFLICT DO NOTHING RETURNING id::text AS id',
+        `INSERT INTO accounts (id, bytes_used) VALUES ($1::uuid, ${DEVICE_ROW_BYTES})
+         ON CONFLICT DO NOTHING RETURNING id::text AS id`,
         [accountId],
       );
       if (made.length === 1) {
@@ -123,16 +141,32 @@ export class SqlCore {
     });
   }
 
-  async addDevice(accountId: string, device: NewDevice): Promise<AddDeviceOutcome> {
+  async addDevice(
+    accountId: string,
+    device: NewDevice,
+    limits?: DeviceLimits,
+  ): Promise<AddDeviceOutcome> {
     return this.db.transaction(async (tx) => {
+      // The account row is locked: two additions cannot both take the last free place.
       const account = await tx.query(
-        'SELECT 1 AS one FROM accounts WHERE id = $1::uuid FOR SHARE',
+        `SELECT bytes_used::float8 AS used,
+           (SELECT count(*) FROM devices d WHERE d.account_id = a.id)::float8 AS n
+         FROM accounts a WHERE a.id = $1::uuid FOR UPDATE`,
         [accountId],
       );
-      if (account.length === 0) return 'no-account';
+      const row = account[0];
+      if (row === undefined) return 'no-account';
       const existing = await this.deviceIn(tx, accountId, device.deviceId);
       if (existing !== undefined) return sameKeys(existing, device) ? 'same' : 'conflict';
+      if (limits !== undefined) {
+        if (num(row, 'n') >= limits.maxDevices) return 'too-many';
+        if (num(row, 'used') + DEVICE_ROW_BYTES > limits.quotaBytes) return 'quota';
+      }
       await this.insertDevice(tx, accountId, device);
+      await tx.query(
+        `UPDATE accounts SET bytes_used = bytes_used + ${DEVICE_ROW_BYTES} WHERE id = $1::uuid`,
+        [accountId],
+      );
       return 'created';
     });
   }
@@ -157,18 +191,34 @@ export class SqlCore {
     return rows.length === 1;
   }
 
-  async revokeDevice(accountId: string, deviceId: string): Promise<boolean> {
+  async revokeDevice(accountId: string, deviceId: string): Promise<RevokeOutcome> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query(
+      // Locked like a push: two devices revoking each other cannot both succeed.
+      const account = await tx.query(
+        'SELECT 1 AS one FROM accounts WHERE id = $1::uuid FOR UPDATE',
+        [accountId],
+      );
+      if (account.length === 0) return 'not-found';
+      const target = await this.deviceIn(tx, accountId, deviceId);
+      if (target === undefined) return 'not-found';
+      if (target.revokedAt === null) {
+        const active = await tx.query(
+          `SELECT count(*)::float8 AS n FROM devices
+           WHERE account_id = $1::uuid AND revoked_at IS NULL AND id <> $2::uuid`,
+          [accountId, deviceId],
+        );
+        if (num(active[0] ?? {}, 'n') === 0) return 'last-device';
+      }
+      await tx.query(
         `UPDATE devices SET revoked_at = COALESCE(revoked_at, now())
-         WHERE account_id = $1::uuid AND id = $2::uuid RETURNING 1 AS one`,
+         WHERE account_id = $1::uuid AND id = $2::uuid`,
         [accountId, deviceId],
       );
-      if (rows.length === 1 && this.notifyAs !== undefined) {
+      if (this.notifyAs !== undefined) {
         const payload = JSON.stringify({ k: 'r', i: this.notifyAs, a: accountId, d: deviceId });
         await tx.query('SELECT count(pg_notify($1, $2))::float8 AS n', [NOTIFY_CHANNEL, payload]);
       }
-      return rows.length === 1;
+      return 'revoked';
     });
   }
 
@@ -206,6 +256,20 @@ export class SqlCore {
         heads.set(`${str(r, 'a')}|${str(r, 's')}`, num(r, 'head'));
       }
 
+      // Streams per account, read only when the batch would start a new one.
+      const streamCount = new Map<string, number>();
+      const opensStream = [...streamKeys.keys()].some((k) => !heads.has(k));
+      if (options.maxStreams !== undefined && opensStream) {
+        for (const r of await tx.query(
+          `SELECT account_id::text AS a, count(*)::float8 AS n FROM streams
+           WHERE account_id IN (SELECT value::uuid FROM json_array_elements_text($1::text::json))
+           GROUP BY account_id`,
+          [JSON.stringify(accountIds)],
+        )) {
+          streamCount.set(str(r, 'a'), num(r, 'n'));
+        }
+      }
+
       const stored = new Map<string, number>();
       for (const r of await tx.query(
         `SELECT ev.account_id::text AS a, encode(ev.stream_id, 'base64') AS s,
@@ -227,7 +291,19 @@ export class SqlCore {
           outcomes.push({ ok: true, seq: prior, duplicate: true });
           continue;
         }
-        const head = heads.get(key) ?? 0;
+        const known = heads.get(key);
+        const head = known ?? 0;
+        if (known === undefined && options.maxStreams !== undefined) {
+          const n = streamCount.get(i.accountId) ?? 0;
+          if (n >= options.maxStreams) {
+            outcomes.push({
+              ok: false,
+              code: 'quota',
+              message: `an account has at most ${options.maxStreams} streams`,
+            });
+            continue;
+          }
+        }
         if (i.coversSeq !== undefined && i.coversSeq > head) {
           outcomes.push({
             ok: false,
@@ -244,6 +320,8 @@ export class SqlCore {
           continue;
         }
         const seq = head + 1;
+        if (known === undefined)
+          streamCount.set(i.accountId, (streamCount.get(i.accountId) ?? 0) + 1);
         heads.set(key, seq);
         used.set(i.accountId, before + i.bytes);
         stored.set(`${key}|${i.eventId}`, seq);
@@ -272,12 +350,38 @@ export class SqlCore {
     used: Map<string, number>,
     heads: Map<string, number>,
   ): Promise<void> {
-    await tx.query(
-      `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
-       SELECT x.a, decode(x.s, 'base64'), x.q, decode(x.e, 'base64'), decode(x.d, 'base64'), x.c
-       FROM json_to_recordset($1::text::json) AS x(a uuid, s text, q bigint, e text, d text, c bigint)`,
-      [JSON.stringify(rows.map(({ dev: _dev, ...r }) => r))],
-    );
+    // Small rows go together as one JSON parameter. A large row goes alone:
+    // parsing megabytes of JSON in the database costs twice the decode, so its
+    // base64 is a text parameter of its own (Postgres), or its bytes a file
+    // the database reads (PGlite, whose parameter encoding is slow; db.ts).
+    const small = rows.filter((r) => r.d.length < LARGE_ROW_CHARS);
+    if (small.length > 0) {
+      await tx.query(
+        `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
+         SELECT x.a, decode(x.s, 'base64'), x.q, decode(x.e, 'base64'), decode(x.d, 'base64'), x.c
+         FROM json_to_recordset($1::text::json) AS x(a uuid, s text, q bigint, e text, d text, c bigint)`,
+        [JSON.stringify(small.map(({ dev: _dev, ...r }) => r))],
+      );
+    }
+    for (const r of rows) {
+      if (r.d.length < LARGE_ROW_CHARS) continue;
+      if (tx.queryWithBlob !== undefined) {
+        await tx.queryWithBlob(
+          `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
+           VALUES ($1::uuid, decode($2, 'base64'), $3::bigint, decode($4, 'base64'),
+                   pg_read_binary_file('/dev/blob'), $5::bigint)`,
+          [r.a, r.s, r.q, r.e, r.c],
+          Buffer.from(r.d, 'base64'),
+        );
+        continue;
+      }
+      await tx.query(
+        `INSERT INTO events (account_id, stream_id, seq, event_id, data, covers_seq)
+         VALUES ($1::uuid, decode($2, 'base64'), $3::bigint, decode($4, 'base64'),
+                 decode($5, 'base64'), $6::bigint)`,
+        [r.a, r.s, r.q, r.e, r.d, r.c],
+      );
+    }
     const touched = new Map<string, { a: string; s: string; h: number }>();
     for (const r of rows) {
       const key = `${r.a}|${r.s}`;
@@ -327,11 +431,17 @@ export class SqlCore {
     }
     const snapshot = eventOf(first);
     const after = snapshot.coversSeq ?? 0;
-    const rest = Math.max(0, bounds.maxBytes - (snapshot.data.length * 3) / 4);
-    const page = await this.page(this.db, accountId, streamId, after, head, snapshot.seq, {
-      limit: bounds.limit,
-      maxBytes: rest,
-    });
+    const rest = Math.max(0, bounds.maxBytes - base64Length(snapshot.data));
+    const page = await this.page(
+      this.db,
+      accountId,
+      streamId,
+      after,
+      head,
+      snapshot.seq,
+      { limit: bounds.limit, maxBytes: rest },
+      false,
+    );
     return { ...page, after, snapshot };
   }
 
@@ -381,26 +491,34 @@ export class SqlCore {
     accountId: string,
     record: StoredRecovery,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryPutOutcome> {
-    return putRecovery(this.db, accountId, record, signedAt);
+    return putRecovery(this.db, accountId, record, signedAt, timing ?? immediately());
   }
 
   deleteRecovery(
     accountId: string,
     recoveryId: string,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryDeleteOutcome> {
-    return deleteRecovery(this.db, accountId, recoveryId, signedAt);
+    return deleteRecovery(this.db, accountId, recoveryId, signedAt, timing ?? immediately());
   }
 
-  getRecovery(recoveryId: string): Promise<RecoveryRecord | undefined> {
-    return getRecovery(this.db, recoveryId);
+  cancelRecovery(accountId: string, signedAt: number, now: number): Promise<RecoveryCancelOutcome> {
+    return cancelRecovery(this.db, accountId, signedAt, now);
   }
 
-  accountRecovery(
-    accountId: string,
-  ): Promise<{ recoveryId: string; updatedAt: number } | undefined> {
-    return accountRecovery(this.db, accountId);
+  getRecovery(recoveryId: string, now = Date.now()): Promise<RecoveryRecord | undefined> {
+    return getRecovery(this.db, recoveryId, now);
+  }
+
+  accountRecovery(accountId: string, now = Date.now()): Promise<AccountRecovery | undefined> {
+    return accountRecovery(this.db, accountId, now);
+  }
+
+  applyDueRecovery(now: number): Promise<number> {
+    return applyDueRecovery(this.db, now);
   }
 
   relaySecret(name: string, candidate: string): Promise<string> {
@@ -423,8 +541,9 @@ export class SqlCore {
 
   /**
    * Events in (after, head], minus `exclude`, at most `limit` of them and at most
-   * `maxBytes` of sealed data (but always at least one). Seqs have no gaps, so
-   * "more" means the page stopped before head.
+   * `maxBytes` of sealed data, except that the first due event always comes
+   * (`firstAlways`; a bootstrap page whose snapshot took the budget asks for
+   * none). Seqs have no gaps, so "more" means the page stopped before head.
    */
   private async page(
     db: Db,
@@ -434,6 +553,7 @@ export class SqlCore {
     head: number,
     exclude: number,
     bounds: PageBounds,
+    firstAlways = true,
   ): Promise<EventPage> {
     const rows =
       after >= head
@@ -441,23 +561,31 @@ export class SqlCore {
         : await db.query(
             `SELECT p.seq::float8 AS seq, encode(p.event_id, 'base64') AS e, ${B64('p.data')} AS d,
                     p.covers_seq::float8 AS c
-             FROM (SELECT q.*, sum(octet_length(q.data)) OVER (ORDER BY q.seq) - octet_length(q.data) AS before
+             FROM (SELECT q.*, sum(octet_length(q.data)) OVER (ORDER BY q.seq) AS through
                    FROM (SELECT seq, event_id, data, covers_seq FROM events
                          WHERE account_id = $1::uuid AND stream_id = decode($2, 'base64')
                            AND seq > $3::bigint AND seq <= $4::bigint AND seq <> $5::bigint
                          ORDER BY seq LIMIT $6::int) q) p
-             WHERE p.before < $7::bigint ORDER BY p.seq`,
-            [accountId, streamId, after, head, exclude, bounds.limit, Math.max(1, bounds.maxBytes)],
+             WHERE p.through <= $7::bigint
+                OR ($8::boolean AND p.through = octet_length(p.data))
+             ORDER BY p.seq`,
+            [
+              accountId,
+              streamId,
+              after,
+              head,
+              exclude,
+              bounds.limit,
+              Math.max(0, bounds.maxBytes),
+              firstAlways,
+            ],
           );
     const events = rows.map(eventOf);
-    const last = events.at(-1)?.seq;
-    const hasMore = last !== undefined && last < head && !(exclude === head && last === head - 1);
-    return {
-      events,
-      head,
-      hasMore,
-      next: hasMore && last !== undefined ? last : Math.max(head, after),
-    };
+    const last = events.at(-1)?.seq ?? after;
+    // Due after the page: every seq past `last` up to head, the excluded one aside.
+    const left = head - last - (exclude > last && exclude <= head ? 1 : 0);
+    const hasMore = left > 0;
+    return { events, head, hasMore, next: hasMore ? last : Math.max(head, after) };
   }
 
   private async deviceIn(

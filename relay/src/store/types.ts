@@ -5,7 +5,9 @@
  *
  * Ids travel as they do on the wire: UUID strings for accounts and devices,
  * canonical base64 for stream ids, event ids and sealed bytes. The SQL encodes
- * and decodes base64 itself, so the relay never converts bytes in JavaScript.
+ * and decodes base64 itself, so the relay converts no bytes in JavaScript, with
+ * one exception: a large event on PGlite is decoded once to be handed to the
+ * database as a file (sql-store.ts `write`, db.ts `queryWithBlob`).
  *
  * Every query is keyed by account_id (shardable by account). Expected outcomes
  * (a duplicate, a full quota) are values; a thrown error means storage failed.
@@ -34,7 +36,20 @@ export interface DeviceRecord {
 
 /** `created`; `same` when an identical registration exists (a retry); `conflict` otherwise. */
 export type RegisterOutcome = 'created' | 'same' | 'conflict';
-export type AddDeviceOutcome = RegisterOutcome | 'no-account';
+/**
+ * Also `too-many` (the account has `maxDevices` device rows, revoked ones
+ * included) and `quota` (the row's DEVICE_ROW_BYTES do not fit the quota).
+ */
+export type AddDeviceOutcome = RegisterOutcome | 'no-account' | 'too-many' | 'quota';
+
+/** What a new device row may not pass; absent: no limit (seeding tests and benchmarks). */
+export interface DeviceLimits {
+  maxDevices: number;
+  quotaBytes: number;
+}
+
+/** `last-device`: the account's only active device is never revoked (nothing could add one back). */
+export type RevokeOutcome = 'revoked' | 'not-found' | 'last-device';
 
 export interface PushItem {
   accountId: string;
@@ -87,6 +102,8 @@ export interface PageBounds {
 export interface AppendOptions {
   /** Bytes an account may store; a push that would pass it gets `quota`. */
   quotaBytes: number;
+  /** Streams an account may have; a push that would start one more gets `quota`. */
+  maxStreams?: number;
   /** Fault injection for tests: runs inside the transaction, after the writes, before COMMIT. */
   beforeCommit?: () => Promise<void> | void;
 }
@@ -107,9 +124,37 @@ export interface RecoveryRecord {
   restoreKey: string;
 }
 
-/** `stale`: signedAt is not after the account's last accepted put or delete (a replay). */
-export type RecoveryPutOutcome = 'stored' | 'stale' | 'taken' | 'no-account';
-export type RecoveryDeleteOutcome = 'deleted' | 'stale' | 'not-found' | 'no-account';
+/**
+ * `stale`: signedAt is not after the account's last accepted put, delete or
+ * cancel (a replay). `pending`: the account has a blob, so the change waits
+ * (recovery-sql.ts) until `now + delayMs`.
+ */
+export type RecoveryPutOutcome = 'stored' | 'pending' | 'stale' | 'taken' | 'no-account';
+export type RecoveryDeleteOutcome = 'deleted' | 'pending' | 'stale' | 'not-found' | 'no-account';
+export type RecoveryCancelOutcome = 'cancelled' | 'none' | 'stale' | 'no-account';
+
+/** When a recovery change is asked for, by whom, and how long it waits for a cancel. */
+export interface RecoveryTiming {
+  now: number;
+  delayMs: number;
+  /** The device asking (shown to the others with the pending change). */
+  deviceId: string;
+}
+
+/** A removal or replacement of the account's blob that has not taken effect yet. */
+export interface PendingRecoveryChange {
+  op: 'delete' | 'replace';
+  effectiveAt: number;
+  requestedBy: string;
+  /** delete: the id of the blob going; replace: the id of the blob coming (hex). */
+  recoveryId: string;
+}
+
+export interface AccountRecovery {
+  recoveryId: string;
+  updatedAt: number;
+  pending?: PendingRecoveryChange;
+}
 
 /** What another relay process committed; delivered through LISTEN/NOTIFY. */
 export type StoreNotice =
@@ -132,13 +177,17 @@ export interface RelayStore {
   /** Whether another process can commit to the same database (then notices flow). */
   readonly shared: boolean;
 
+  /** The account and its first device row (which counts DEVICE_ROW_BYTES of its quota). */
   registerAccount(accountId: string, first: NewDevice): Promise<RegisterOutcome>;
-  addDevice(accountId: string, device: NewDevice): Promise<AddDeviceOutcome>;
+  addDevice(accountId: string, device: NewDevice, limits?: DeviceLimits): Promise<AddDeviceOutcome>;
   getDevice(accountId: string, deviceId: string): Promise<DeviceRecord | undefined>;
   listDevices(accountId: string): Promise<DeviceRecord[]>;
   relabelDevice(accountId: string, deviceId: string, label: string): Promise<boolean>;
-  /** Marks the device revoked (idempotent) and tells the other processes. */
-  revokeDevice(accountId: string, deviceId: string): Promise<boolean>;
+  /**
+   * Marks the device revoked (idempotent) and tells the other processes;
+   * refused for the account's last active device.
+   */
+  revokeDevice(accountId: string, deviceId: string): Promise<RevokeOutcome>;
   touchDevice(accountId: string, deviceId: string): Promise<void>;
 
   /**
@@ -155,26 +204,31 @@ export interface RelayStore {
   bytesUsed(accountId: string): Promise<number>;
 
   /**
-   * Stores the account's recovery blob, replacing any other it had, if
-   * `signedAt` is later than its last put or delete; `taken` when another
-   * account holds this recovery id.
+   * Stores the account's recovery blob if `signedAt` is later than its last
+   * recovery change: at once for its first blob, otherwise as its pending
+   * change (see recovery-sql.ts); `taken` when another account holds this id.
+   * Without `timing`: now, with no delay (tests and tools).
    */
   putRecovery(
     accountId: string,
     record: StoredRecovery,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryPutOutcome>;
   deleteRecovery(
     accountId: string,
     recoveryId: string,
     signedAt: number,
+    timing?: RecoveryTiming,
   ): Promise<RecoveryDeleteOutcome>;
+  /** Drops the account's pending change. */
+  cancelRecovery(accountId: string, signedAt: number, now: number): Promise<RecoveryCancelOutcome>;
   /** By recovery id (hex): the only lookup not keyed by account, as a restore knows no account yet. */
-  getRecovery(recoveryId: string): Promise<RecoveryRecord | undefined>;
-  /** The account's blob: its recovery id (hex) and when it was stored (ms). */
-  accountRecovery(
-    accountId: string,
-  ): Promise<{ recoveryId: string; updatedAt: number } | undefined>;
+  getRecovery(recoveryId: string, now?: number): Promise<RecoveryRecord | undefined>;
+  /** The account's blob: its recovery id (hex), when it was stored (ms), its pending change. */
+  accountRecovery(accountId: string, now?: number): Promise<AccountRecovery | undefined>;
+  /** Applies every pending change due at `now` (the sweep); returns how many. */
+  applyDueRecovery(now: number): Promise<number>;
   /** A per-database secret (base64): `candidate` unless one is stored already. */
   relaySecret(name: string, candidate: string): Promise<string>;
 

@@ -20,6 +20,8 @@ import { fakeRecord, testDevice, type TestDevice } from '../support/identities.j
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { spawnRelay } from '../support/process.js';
 
+const METRICS_TOKEN = 'group-commit-bench';
+
 const EVENTS = Number(process.argv[2] ?? 20_000);
 const DEVICES = Number(process.argv[3] ?? 100);
 const WINDOW = 32;
@@ -75,6 +77,7 @@ async function relayRate(
   }
   await store.close();
   const relay = await spawnRelay({
+    RELAY_METRICS_TOKEN: METRICS_TOKEN,
     DATABASE_URL: url,
     RELAY_MAX_BATCH_ROWS: String(maxBatchRows),
     RELAY_PUSH_RATE: '1000000',
@@ -100,7 +103,9 @@ async function relayRate(
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  const metrics = await (await fetch(`${relay.base}/metrics`)).text();
+  const metrics = await (
+    await fetch(`${relay.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const batches = Number(/^cairn_relay_commit_batch_size_count (\d+)/m.exec(metrics)?.[1] ?? 0);
   for (const c of conns) c.ws.terminate();
   await relay.stop();

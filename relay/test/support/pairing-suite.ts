@@ -16,6 +16,7 @@ import {
   encodePairEnvelope,
   encodePairResponse,
   encodePairReveal,
+  confirmPairingSas,
   openPairingEnvelope,
   receivePairingResponse,
   receivePairingReveal,
@@ -164,7 +165,10 @@ export function pairingSuite(
       });
       const sealed = decodePairEnvelope(await sb.next());
       if (!sealed.ok) throw sealed.error;
-      const opened = openPairingEnvelope(comparing.value.state, sealed.value);
+      // B's user confirmed the same digits.
+      const confirmed = confirmPairingSas(comparing.value.state);
+      if (!confirmed.ok) throw confirmed.error;
+      const opened = openPairingEnvelope(confirmed.value, sealed.value);
       if (!opened.ok) throw opened.error;
       expect(opened.value).toEqual({ kMaster: K_MASTER, accountId: a.accountId });
       expect(expectFrame(await sa.next(), 'pairing-completed').deviceId).toBe(b.pairing.id);
@@ -468,7 +472,15 @@ export function pairingSuite(
       expect(await s.next()).toMatchObject({ type: 'error', code: 'auth-failed' });
       expect((await s.closed).code).toBe(PAIRING_CLOSE_CODES.authFailed);
 
-      await main.app.relay.store.revokeDevice(a.accountId, a.deviceId);
+      // Another device of the account revokes A (an account's last device cannot be revoked).
+      const other = testDevice(50 + account, 2);
+      await main.app.relay.store.addDevice(a.accountId, {
+        deviceId: other.deviceId,
+        signingKey: toBase64(other.signing.publicKey),
+        boxKey: toBase64(other.box.publicKey),
+        label: other.label,
+      });
+      expect(await main.app.relay.store.revokeDevice(a.accountId, a.deviceId)).toBe('revoked');
       await expect(offerorSocket(main.base, a)).rejects.toThrow(/revoked/);
     });
 

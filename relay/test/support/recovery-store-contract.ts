@@ -119,6 +119,45 @@ export function recoveryStoreContract(
       expect(await store.getRecovery(record(0xc1, 1).recoveryId)).toBeUndefined();
     });
 
+    it('makes a replacement or removal wait for its time, any device may cancel it', async () => {
+      const acc = 'aa000013-0000-4000-8000-000000000000';
+      const dev = 'dd000013-0000-4000-8000-000000000000';
+      expect(await store.registerAccount(acc, device(dev, 13))).toBe('created');
+      const t0 = 1_800_000_000_000;
+      const later = (ms: number) => ({ now: t0 + ms, delayMs: 1000, deviceId: dev });
+      const first = record(0xd1, 1);
+      const second = record(0xd2, 2);
+      // The account's first blob is stored at once: there is nothing to lose yet.
+      expect(await store.putRecovery(acc, first, 10, later(0))).toBe('stored');
+      expect(await store.putRecovery(acc, second, 11, later(0))).toBe('pending');
+      // Until its time, the old blob holds and the new id is unknown; every device sees it.
+      expect((await store.getRecovery(first.recoveryId, t0 + 999))?.blob).toBe(first.blob);
+      expect(await store.getRecovery(second.recoveryId, t0 + 999)).toBeUndefined();
+      expect((await store.accountRecovery(acc, t0 + 999))?.pending).toEqual({
+        op: 'replace',
+        effectiveAt: t0 + 1000,
+        requestedBy: dev,
+        recoveryId: second.recoveryId,
+      });
+      // Cancelled: nothing changes, ever; a replayed cancel is stale.
+      expect(await store.cancelRecovery(acc, 12, t0 + 500)).toBe('cancelled');
+      expect(await store.cancelRecovery(acc, 12, t0 + 500)).toBe('stale');
+      expect(await store.cancelRecovery(acc, 13, t0 + 500)).toBe('none');
+      expect((await store.getRecovery(first.recoveryId, t0 + 5000))?.blob).toBe(first.blob);
+      expect((await store.accountRecovery(acc, t0 + 5000))?.pending).toBeUndefined();
+      // Not cancelled: at its time it takes effect, on the first read.
+      expect(await store.putRecovery(acc, second, 14, later(0))).toBe('pending');
+      expect((await store.getRecovery(second.recoveryId, t0 + 1000))?.blob).toBe(second.blob);
+      expect(await store.getRecovery(first.recoveryId, t0 + 1000)).toBeUndefined();
+      // A removal waits the same way, and the sweep applies it without any read.
+      expect(await store.deleteRecovery(acc, second.recoveryId, 15, later(2000))).toBe('pending');
+      expect(await store.applyDueRecovery(t0 + 2999)).toBe(0);
+      expect((await store.accountRecovery(acc, t0 + 2999))?.pending?.op).toBe('delete');
+      expect(await store.applyDueRecovery(t0 + 3000)).toBe(1);
+      expect(await store.getRecovery(second.recoveryId, t0 + 3000)).toBeUndefined();
+      expect(await store.accountRecovery(acc, t0 + 3000)).toBeUndefined();
+    });
+
     it('keeps the first relay secret it was given', async () => {
       const first = b64Id(32, 0x11);
       expect(await store.relaySecret('test-secret', first)).toBe(first);

@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   RECOVERY_CLOCK_SKEW_MS,
   RECOVERY_STATUS_PATH,
+  buildRecoveryCancel,
   buildRecoveryDelete,
   buildRecoveryPut,
   buildRecoveryRestore,
@@ -20,6 +21,7 @@ import {
   generatePhrase,
   openRecoveryBlobWithKeys,
   recoveryCredentials,
+  RECOVERY_CANCEL_PATH,
   recoveryPath,
   recoveryRestorePath,
   sealRecoveryBlobWithKeys,
@@ -28,6 +30,7 @@ import {
 } from '@cairn/shared';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RELAY_LIMITS } from '../../src/config.js';
 import type { StoreConfig } from '../../src/store/index.js';
 import { connect, type Connected } from './client.js';
 import { b64Id, fakeRecord, testDevice, type TestDevice } from './identities.js';
@@ -236,7 +239,8 @@ export function recoverySuite(
 
       it('refuses a replayed request and one outside the clock window: 401', async () => {
         const body = putBody(A1, credsA, blobA);
-        expect((await put(idA, body)).statusCode).toBe(204);
+        // The account has a blob now: storing one again is a change that waits (202).
+        expect((await put(idA, body)).statusCode).toBe(202);
         const replay = await put(idA, body);
         expect(errorOf(replay)).toEqual({ status: 401, code: 'auth-failed' });
         expect(replay.json<Json>()['message']).toMatch(/replayed/);
@@ -382,7 +386,7 @@ export function recoverySuite(
         expect(body['recoveryId']).toBe(idA);
         expect(Math.abs(Number(body['updatedAt']) - Date.now())).toBeLessThan(10 * 60_000);
         const b = await status(buildRecoveryStatus(signer(B1), Date.now()));
-        expect(b.json()).toEqual({ recoveryId: null, updatedAt: null });
+        expect(b.json()).toEqual({ recoveryId: null, updatedAt: null, pending: null });
       });
 
       it('refuses a bad signature, a stale clock and a malformed body', async () => {
@@ -410,7 +414,7 @@ export function recoverySuite(
           label: revoked.label,
         });
         expect(await main.app.relay.store.revokeDevice(revoked.accountId, revoked.deviceId)).toBe(
-          true,
+          'revoked',
         );
         const body = buildRecoveryDelete(signer(revoked), credsA.recoveryId, signedNow());
         expect(errorOf(await del(idA, body))).toEqual({ status: 403, code: 'revoked' });
@@ -436,9 +440,28 @@ export function recoverySuite(
         expect((await get(idA)).json()).toEqual({ blob: b64(blobA) });
       });
 
-      it('deletes (204); then GET answers a decoy, restore 404, a second delete 404', async () => {
+      it('deletes after the delay; then GET answers a decoy, restore 404, a second delete 404', async () => {
         const body = buildRecoveryDelete(signer(A2), credsA.recoveryId, signedNow());
-        expect((await del(idA, body)).statusCode).toBe(204);
+        const asked = Date.now();
+        const res = await del(idA, body);
+        expect(res.statusCode).toBe(202);
+        const pending = res.json<{ pending: { effectiveAt: number } }>().pending;
+        expect(pending).toMatchObject({ op: 'delete', requestedBy: A2.deviceId, recoveryId: idA });
+        const delay = DEFAULT_RELAY_LIMITS.recoveryDelayMs;
+        expect(Math.abs(pending.effectiveAt - (asked + delay))).toBeLessThan(60_000);
+        // Until then the blob stays, and every device of the account is told.
+        expect((await get(idA)).json()).toEqual({ blob: b64(blobA) });
+        const told = await send(
+          'POST',
+          RECOVERY_STATUS_PATH,
+          buildRecoveryStatus(signer(A1), Date.now()),
+        );
+        expect(told.json<Json>()['pending']).toMatchObject({
+          op: 'delete',
+          requestedBy: A2.deviceId,
+        });
+        // The relay's sweep, once the delay has passed.
+        expect(await main.app.relay.store.applyDueRecovery(pending.effectiveAt)).toBe(1);
         const after = await get(idA);
         expect(after.statusCode).toBe(200);
         expect(after.json()).not.toEqual({ blob: b64(blobA) });
@@ -462,7 +485,60 @@ export function recoverySuite(
           RECOVERY_STATUS_PATH,
           buildRecoveryStatus(signer(A1), Date.now()),
         );
-        expect(after2.json()).toEqual({ recoveryId: null, updatedAt: null });
+        expect(after2.json()).toEqual({ recoveryId: null, updatedAt: null, pending: null });
+      });
+    });
+
+    describe('pending changes', () => {
+      it('a replacement waits for the delay; any device sees it and can cancel it', async () => {
+        const DELAY = 400;
+        const r = await start({ limits: { registerPerMinute: 10_000, recoveryDelayMs: DELAY } });
+        const on = (d: TestDevice, at = signedNow()) => buildRecoveryStatus(signer(d), at);
+        const statusOf = async (d: TestDevice) =>
+          (await send('POST', RECOVERY_STATUS_PATH, on(d), r)).json<Json>();
+        expect((await put(idA, putBody(A1, credsA, blobA), r)).statusCode).toBe(204);
+        // A stolen A1 swaps in a phrase of its own: it waits, and A2 is told.
+        const thief = recoveryCredentials(generatePhrase(entropy(0x33)));
+        const thiefBlob = sealRecoveryBlobWithKeys(thief, K_MASTER, A1.accountId, NONCE);
+        const idThief = toHex(thief.recoveryId);
+        const swap = await put(idThief, putBody(A1, thief, thiefBlob), r);
+        expect(swap.statusCode).toBe(202);
+        expect(swap.json<Json>()['pending']).toMatchObject({ op: 'replace', recoveryId: idThief });
+        expect((await statusOf(A2))['pending']).toMatchObject({
+          op: 'replace',
+          requestedBy: A1.deviceId,
+          recoveryId: idThief,
+        });
+        // A2 cancels; past the delay the old phrase still restores, the thief's does not.
+        const cancel = await send(
+          'POST',
+          RECOVERY_CANCEL_PATH,
+          buildRecoveryCancel(signer(A2), signedNow()),
+          r,
+        );
+        expect(cancel.statusCode).toBe(204);
+        await new Promise((res) => setTimeout(res, DELAY + 100));
+        expect((await get(idA, r)).json()).toEqual({ blob: b64(blobA) });
+        expect((await get(idThief, r)).json()).not.toEqual({ blob: b64(thiefBlob) });
+        expect((await statusOf(A2))['pending']).toBeNull();
+        const none = await send(
+          'POST',
+          RECOVERY_CANCEL_PATH,
+          buildRecoveryCancel(signer(A2), signedNow()),
+          r,
+        );
+        expect(errorOf(none)).toEqual({ status: 404, code: 'not-found' });
+        // Not cancelled, a replacement takes effect at its time.
+        expect((await put(idThief, putBody(A1, thief, thiefBlob), r)).statusCode).toBe(202);
+        await new Promise((res) => setTimeout(res, DELAY + 100));
+        expect((await get(idThief, r)).json()).toEqual({ blob: b64(thiefBlob) });
+        expect((await statusOf(A1))['recoveryId']).toBe(idThief);
+        // A cancel is signed like the rest: another account's device, or a replay, is refused.
+        const forged = buildRecoveryCancel({ ...signer(A1), signing: B1.signing }, signedNow());
+        expect(errorOf(await send('POST', RECOVERY_CANCEL_PATH, forged, r))).toEqual({
+          status: 401,
+          code: 'auth-failed',
+        });
       });
     });
 

@@ -18,6 +18,7 @@ const A2 = testDevice(1, 2);
 const A3 = testDevice(1, 3);
 const B1 = testDevice(2, 1);
 const S = b64Id(32, 0x51);
+const METRICS_TOKEN = 'operator-token-for-tests';
 const ev = (n: number): string => {
   const b = Buffer.alloc(16);
   b.writeUInt32BE(n, 12);
@@ -57,7 +58,8 @@ export function relaySuite(
     };
 
     beforeAll(async () => {
-      main = await start();
+      // This suite keeps its sockets open until the end: more per device than a real one holds.
+      main = await start({ metricsToken: METRICS_TOKEN, limits: { maxSocketsPerDevice: 100 } });
     });
     afterAll(async () => {
       for (const s of sockets) s.ws.terminate();
@@ -70,9 +72,25 @@ export function relaySuite(
         const h = await fetch(`${main.base}/healthz`);
         expect(h.status).toBe(200);
         expect(await h.json()).toMatchObject({ ok: true });
-        const m = await (await fetch(`${main.base}/metrics`)).text();
+        const auth = { authorization: `Bearer ${METRICS_TOKEN}` };
+        const m = await (await fetch(`${main.base}/metrics`, { headers: auth })).text();
         expect(m).toContain('cairn_relay_connections');
         expect(m).toContain('cairn_relay_commit_batch_size');
+      });
+
+      it('serves /metrics only for the operator token, never to the public', async () => {
+        const none = await fetch(`${main.base}/metrics`);
+        expect(none.status).toBe(401);
+        expect(await none.json()).toMatchObject({ type: 'error', code: 'auth-failed' });
+        const wrong = await fetch(`${main.base}/metrics`, {
+          headers: { authorization: `Bearer ${METRICS_TOKEN}x` },
+        });
+        expect(wrong.status).toBe(401);
+        expect(await wrong.text()).not.toContain('cairn_relay');
+        const bare = await start();
+        const off = await fetch(`${bare.base}/metrics`);
+        expect(off.status).toBe(404);
+        expect(await off.text()).not.toContain('cairn_relay');
       });
 
       it('registers an account idempotently, with proof of possession', async () => {
@@ -193,12 +211,21 @@ export function relaySuite(
         );
       });
 
-      it('answers requests before auth, and a second auth, with not-authenticated', async () => {
+      it('closes a socket that sends anything but auth before ready; a second auth is refused', async () => {
+        const early = await open(main.base);
+        sockets.push(early);
+        const answer = nextFrame(early.ws);
+        early.ws.send(JSON.stringify({ type: 'streams', id: 7 }));
+        expect(await answer).toMatchObject({ type: 'error', code: 'not-authenticated', ref: 7 });
+        expect((await early.closed).code).toBe(CLOSE_CODES.notAuthenticated);
+        for (const frame of ['not json', '{"type":"ping","id":1}', '{"type":"auth","v":1}']) {
+          const s = await open(main.base);
+          sockets.push(s);
+          s.ws.send(frame);
+          expect((await s.closed).code).toBe(CLOSE_CODES.notAuthenticated);
+        }
         const c = await open(main.base);
         sockets.push(c);
-        const answer = nextFrame(c.ws);
-        c.ws.send(JSON.stringify({ type: 'streams', id: 7 }));
-        expect(await answer).toMatchObject({ type: 'error', code: 'not-authenticated', ref: 7 });
         const r = await c.client.authenticate({
           accountId: A1.accountId,
           deviceId: A1.deviceId,
@@ -357,6 +384,19 @@ export function relaySuite(
           : undefined;
         expect(a3row?.label).toBe('old phone');
         expect(a3row?.revokedAt).toBeTypeOf('number');
+      });
+    });
+
+    describe('the last device', () => {
+      it('is never revoked: an account keeps one active device', async () => {
+        const solo = testDevice(4, 1);
+        expect((await register(main.base, solo)).status).toBe(201);
+        const c = await device(solo);
+        const last = await c.client.revoke(solo.deviceId);
+        expect(!last.ok && last.error.code).toBe('last-device');
+        expect((await c.client.ping()).ok).toBe(true);
+        const list = await c.client.devices();
+        expect(list.ok && list.value.devices.map((d) => d.revokedAt)).toEqual([null]);
       });
     });
 

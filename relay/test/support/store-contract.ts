@@ -3,6 +3,7 @@
  * project) and Postgres (integration project).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEVICE_ROW_BYTES } from '../../src/store/migrations.js';
 import type { NewDevice, PushItem, RelayStore } from '../../src/store/types.js';
 import { b64Id, fakeRecord } from './identities.js';
 
@@ -81,10 +82,10 @@ export function storeContract(
       expect(await store.relabelDevice(ACC_A, DEV_A2, 'work laptop')).toBe(true);
       expect(await store.relabelDevice(ACC_B, DEV_A2, 'stolen')).toBe(false);
       await store.touchDevice(ACC_A, DEV_A2);
-      expect(await store.revokeDevice(ACC_B, DEV_A2)).toBe(false);
-      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe(true);
+      expect(await store.revokeDevice(ACC_B, DEV_A2)).toBe('not-found');
+      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe('revoked');
       const first = (await store.getDevice(ACC_A, DEV_A2))?.revokedAt;
-      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe(true);
+      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe('revoked');
       expect((await store.getDevice(ACC_A, DEV_A2))?.revokedAt).toBe(first);
       const list = await store.listDevices(ACC_A);
       expect(list.map((d) => d.deviceId)).toEqual([DEV_A1, DEV_A2]);
@@ -92,6 +93,62 @@ export function storeContract(
       expect(list[1]?.lastSeenAt).toBeTypeOf('number');
       expect(list[1]?.revokedAt).toBeTypeOf('number');
       expect((await store.listDevices(ACC_B)).map((d) => d.deviceId)).toEqual([DEV_B1]);
+    });
+
+    it('never revokes the last active device, even when two revoke each other at once', async () => {
+      // A1 is A's only active device now (A2 was revoked above).
+      expect(await store.revokeDevice(ACC_A, DEV_A1)).toBe('last-device');
+      expect((await store.getDevice(ACC_A, DEV_A1))?.revokedAt).toBeNull();
+      const acc = 'aa0000c0-0000-4000-8000-000000000000';
+      const [x, y] = [
+        'dd0000c1-0000-4000-8000-000000000000',
+        'dd0000c2-0000-4000-8000-000000000000',
+      ];
+      expect(await store.registerAccount(acc, device(x, 40))).toBe('created');
+      expect(await store.addDevice(acc, device(y, 41))).toBe('created');
+      const both = await Promise.all([store.revokeDevice(acc, x), store.revokeDevice(acc, y)]);
+      expect([...both].sort()).toEqual(['last-device', 'revoked']);
+      const active = (await store.listDevices(acc)).filter((d) => d.revokedAt === null);
+      expect(active).toHaveLength(1);
+    });
+
+    it('counts device rows: at most maxDevices, each one DEVICE_ROW_BYTES of the quota', async () => {
+      const acc = 'aa0000d0-0000-4000-8000-000000000000';
+      const dev = (n: number): string => `dd0000d${n}-0000-4000-8000-000000000000`;
+      expect(await store.registerAccount(acc, device(dev(0), 50))).toBe('created');
+      expect(await store.bytesUsed(acc)).toBe(DEVICE_ROW_BYTES);
+      const limits = { maxDevices: 3, quotaBytes: 1_000_000 };
+      expect(await store.addDevice(acc, device(dev(1), 51), limits)).toBe('created');
+      expect(await store.revokeDevice(acc, dev(1))).toBe('revoked');
+      // A revoked row still counts: ids are never reused, and rows stay bounded.
+      expect(await store.addDevice(acc, device(dev(2), 52), limits)).toBe('created');
+      expect(await store.addDevice(acc, device(dev(3), 53), limits)).toBe('too-many');
+      expect(await store.addDevice(acc, device(dev(2), 52), limits)).toBe('same');
+      expect(await store.bytesUsed(acc)).toBe(3 * DEVICE_ROW_BYTES);
+      const tight = { maxDevices: 10, quotaBytes: 3 * DEVICE_ROW_BYTES + DEVICE_ROW_BYTES - 1 };
+      expect(await store.addDevice(acc, device(dev(3), 53), tight)).toBe('quota');
+      const exact = { maxDevices: 10, quotaBytes: 4 * DEVICE_ROW_BYTES };
+      expect(await store.addDevice(acc, device(dev(3), 53), exact)).toBe('created');
+      expect((await store.listDevices(acc)).length).toBe(4);
+    });
+
+    it('starts at most maxStreams streams per account', async () => {
+      const acc = 'aa0000e0-0000-4000-8000-000000000000';
+      expect(
+        await store.registerAccount(acc, device('dd0000e0-0000-4000-8000-000000000000', 60)),
+      ).toBe('created');
+      const at = (n: number): PushItem => ({
+        ...item(ACC_A, b64Id(32, 0xe0 + n)),
+        accountId: acc,
+        deviceId: 'dd0000e0-0000-4000-8000-000000000000',
+      });
+      const opts = { quotaBytes: 1_000_000, maxStreams: 2 };
+      const [one, two, three, oneAgain] = [at(0), at(1), at(2), at(0)];
+      const out = await store.append([one, two, three, oneAgain], opts);
+      expect(out.map((o) => (o.ok ? o.seq : o.code))).toEqual([1, 1, 'quota', 2]);
+      expect((await store.append([at(3)], opts))[0]).toMatchObject({ ok: false, code: 'quota' });
+      expect((await store.append([at(1)], opts))[0]).toMatchObject({ ok: true, seq: 2 });
+      expect((await store.listStreams(acc)).length).toBe(2);
     });
 
     it('numbers a stream 1, 2, 3… and answers a retry with the original seq', async () => {
@@ -136,10 +193,16 @@ export function storeContract(
       const p1 = await store.pull(ACC_A, s, 0, { limit: 3, maxBytes: 1_000_000 });
       expect(p1.events.map((e) => e.seq)).toEqual([1, 2, 3]);
       expect(p1).toMatchObject({ hasMore: true, next: 3, head: 7 });
+      // At most maxBytes of sealed data: two 64-byte events fit 130 bytes, a third would not.
       const p2 = await store.pull(ACC_A, s, 3, { limit: 100, maxBytes: 130 });
-      expect(p2.events.map((e) => e.seq)).toEqual([4, 5, 6]);
-      expect(p2).toMatchObject({ hasMore: true, next: 6 });
+      expect(p2.events.map((e) => e.seq)).toEqual([4, 5]);
+      expect(p2).toMatchObject({ hasMore: true, next: 5 });
+      const exact = await store.pull(ACC_A, s, 3, { limit: 100, maxBytes: 128 });
+      expect(exact.events.map((e) => e.seq)).toEqual([4, 5]);
+      const under = await store.pull(ACC_A, s, 3, { limit: 100, maxBytes: 127 });
+      expect(under.events.map((e) => e.seq)).toEqual([4]);
       const p3 = await store.pull(ACC_A, s, 6, { limit: 100, maxBytes: 1 });
+      // The first due event comes whatever its size.
       expect(p3.events.map((e) => e.seq)).toEqual([7]);
       expect(p3).toMatchObject({ hasMore: false, next: 7 });
       const p4 = await store.pull(ACC_A, s, 7, PAGE);
@@ -179,6 +242,20 @@ export function storeContract(
         head: 7,
         snapshotCovers: 3,
       });
+    });
+
+    it('counts the snapshot in a bootstrap page: past the budget, the events come next page', async () => {
+      const s = b64Id(32, 0x0b);
+      await store.append([item(ACC_A, s), item(ACC_A, s)], QUOTA);
+      await store.append([item(ACC_A, s, { coversSeq: 1 })], QUOTA);
+      // The snapshot (64 bytes) fills the page's 64 bytes: events 2 waits for a pull.
+      const full = await store.bootstrap(ACC_A, s, { limit: 10, maxBytes: 64 });
+      expect(full.snapshot?.seq).toBe(3);
+      expect(full.events).toEqual([]);
+      expect(full).toMatchObject({ after: 1, hasMore: true, next: 1, head: 3 });
+      const room = await store.bootstrap(ACC_A, s, { limit: 10, maxBytes: 128 });
+      expect(room.events.map((e) => e.seq)).toEqual([2]);
+      expect(room).toMatchObject({ hasMore: false, next: 3 });
     });
 
     it('does not stop after the excluded snapshot when it is the head', async () => {

@@ -2,7 +2,7 @@
 import {
   authPayload,
   base64Length,
-  base64Pattern,
+  isCanonicalBase64,
   buildRegisterRequest,
   decodeClientMessage,
   decodeServerMessage,
@@ -29,20 +29,42 @@ beforeAll(ready);
 
 describe('wire fields', () => {
   it('accepts only canonical base64 of the exact length', () => {
-    const p32 = base64Pattern(32);
-    expect(p32.test(Buffer.alloc(32, 7).toString('base64'))).toBe(true);
-    expect(p32.test(Buffer.alloc(31, 7).toString('base64'))).toBe(false);
-    expect(p32.test(Buffer.alloc(33, 7).toString('base64'))).toBe(false);
+    const p32 = (s: string): boolean => isCanonicalBase64(s, 32);
+    expect(p32(Buffer.alloc(32, 7).toString('base64'))).toBe(true);
+    expect(p32(Buffer.alloc(31, 7).toString('base64'))).toBe(false);
+    expect(p32(Buffer.alloc(33, 7).toString('base64'))).toBe(false);
     // Same bytes, stray bits in the last symbol: not canonical.
     const canonical = Buffer.alloc(32, 0).toString('base64');
-    expect(p32.test(`${canonical.slice(0, 42)}B=`)).toBe(false);
-    const p16 = base64Pattern(16);
-    expect(p16.test(Buffer.alloc(16, 255).toString('base64'))).toBe(true);
-    expect(p16.test(`${Buffer.alloc(16).toString('base64').slice(0, 21)}B==`)).toBe(false);
-    expect(base64Pattern(3).test('AAAA')).toBe(true);
+    expect(p32(`${canonical.slice(0, 42)}B=`)).toBe(false);
+    const p16 = (s: string): boolean => isCanonicalBase64(s, 16);
+    expect(p16(Buffer.alloc(16, 255).toString('base64'))).toBe(true);
+    expect(p16(`${Buffer.alloc(16).toString('base64').slice(0, 21)}B==`)).toBe(false);
+    expect(isCanonicalBase64('AAAA', 3)).toBe(true);
     for (const n of [0, 1, 2, 3, 100, 101, 102]) {
       expect(base64Length(Buffer.alloc(n).toString('base64'))).toBe(n);
     }
+  });
+
+  it('agrees with a strict decoder on every short string, and takes no regex', () => {
+    // Every string of up to 4 symbols over an alphabet with every kind of character.
+    const alphabet = ['A', 'B', 'Q', 'g', 'w', 'z', '0', '+', '/', '=', '-', '_', ' ', 'é'];
+    const strings = [''];
+    for (let n = 0; n < 4; n++) {
+      for (const s of [...strings]) for (const c of alphabet) strings.push(s + c);
+    }
+    for (const s of strings) {
+      const decoded = Buffer.from(s, 'base64');
+      const canonical = decoded.toString('base64') === s;
+      expect(isCanonicalBase64(s), JSON.stringify(s)).toBe(canonical);
+    }
+  });
+
+  it('checks megabytes of base64 in one pass', () => {
+    const big = Buffer.alloc(6 * 1024 * 1024, 0xa5).toString('base64');
+    expect(isCanonicalBase64(big)).toBe(true);
+    expect(isCanonicalBase64(`${big.slice(0, -4)}AAA-`)).toBe(false);
+    expect(isCanonicalBase64(big, 6 * 1024 * 1024)).toBe(true);
+    expect(isCanonicalBase64(big, 6 * 1024 * 1024 - 1)).toBe(false);
   });
 });
 
@@ -73,6 +95,19 @@ describe('codec', () => {
     expect(!noRef.ok && noRef.error.ref).toBeUndefined();
     for (const bad of ['null', '[]', '"push"', '{"type":"push"}', '{"type":"auth","v":1}']) {
       expect(decodeClientMessage(bad).ok).toBe(false);
+    }
+  });
+
+  it('never quotes much of a bad value back (messages stay short)', () => {
+    const huge = 'x'.repeat(1_000_000);
+    for (const frame of [
+      { type: huge },
+      { type: 'ping', id: huge },
+      { type: 'revoke', id: 1, deviceId: huge },
+      { type: 'push', id: 1, streamId: huge, eventId: huge, data: huge },
+    ]) {
+      const r = decodeClientMessage(JSON.stringify(frame));
+      expect(!r.ok && r.error.message.length).toBeLessThanOrEqual(200);
     }
   });
 

@@ -5,7 +5,7 @@
  * pairing, which whoever forwards the messages can do anyway.
  */
 import { PAIRING_VERSION, type PairAbort, type PairAbortReason } from './messages.js';
-import type { JoinerComparing, JoinerWaiting } from './joiner.js';
+import type { JoinerComparing, JoinerConfirmed, JoinerWaiting } from './joiner.js';
 import {
   closed,
   type OfferorConfirming,
@@ -15,7 +15,13 @@ import {
 import { forget } from './session.js';
 
 export function abortPairing(
-  state: OfferorWaiting | OfferorConfirming | JoinerWaiting | JoinerComparing | PairingClosed,
+  state:
+    | OfferorWaiting
+    | OfferorConfirming
+    | JoinerWaiting
+    | JoinerComparing
+    | JoinerConfirmed
+    | PairingClosed,
   reason: PairAbortReason,
 ): { message: PairAbort; state: PairingClosed } {
   forget(state);

@@ -15,6 +15,7 @@ export {
   SAS_DIGITS,
   pairingCommitment,
   pairingOfferTranscript,
+  pairingOfferHash,
   pairingResponseTranscript,
   pairingTranscript,
   pairingMac,

@@ -3,11 +3,17 @@
  *
  *   acceptPairingOffer     offer + (typed code | scanned QR) → response, waiting
  *   receivePairingReveal   N_a → the SAS, comparing
- *   openPairingEnvelope    → K_master and account_id
+ *   confirmPairingSas      B's own user says the digits match → confirmed
+ *   openPairingEnvelope    confirmed + envelope → K_master and account_id
  *   abortPairing           → closed
  *
  * B checks mac_a before it uses any of A's values, and in the QR path also
- * that X_a is the key shown on A's screen. B must not retry on its own after a
+ * that the offer is the one shown on A's screen (its hash). B opens the key
+ * envelope only in the `confirmed` stage, which only B's own user can reach:
+ * an envelope that arrives first waits. A relay that learnt the code (by
+ * inverting SHA-256 of it) could otherwise finish a session with B itself and
+ * hand B its own account; the digits B shows would differ from A's, but B
+ * would not have waited for its user to look. B must not retry on its own after a
  * failure: each new response B makes for the same offer is another guess at
  * A's SAS for whoever sits in the middle, so a retry starts from the user.
  *
@@ -37,6 +43,7 @@ import type { PairingQr } from './qr.js';
 import { keep, take } from './session.js';
 import {
   pairingCommitment,
+  pairingOfferHash,
   derivePairingKeys,
   pairingTranscript,
   pairingOfferTranscript,
@@ -67,6 +74,13 @@ export interface JoinerComparing {
   readonly sas: string;
 }
 
+/** B's user confirmed that both screens show `sas`: only now may the envelope be opened. */
+export interface JoinerConfirmed {
+  readonly role: 'joiner';
+  readonly stage: 'confirmed';
+  readonly sas: string;
+}
+
 /** How B learnt the code: typed by the user, or scanned from A's screen. */
 export type PairingSecret = { code: string } | { qr: PairingQr };
 
@@ -85,8 +99,8 @@ export function acceptPairingOffer(
   if (!v.is(DeviceLabel, device.label) || !isUuid(device.id)) {
     return err(new CairnError('bad-pairing-message', 'the device id or label is not valid'));
   }
-  if (qr !== undefined && !equalBytes(qr.x25519, offer.x25519)) {
-    return tampered("the relay's offer does not carry the key shown on the other screen");
+  if (qr !== undefined && !equalBytes(qr.offer, pairingOfferHash(offer))) {
+    return tampered("the relay's offer is not the one shown on the other screen");
   }
   const kCode = pairingCodeKey(code.value);
   const tOffer = pairingOfferTranscript(offer);
@@ -160,14 +174,34 @@ export function receivePairingReveal(
   return ok({ sas: keys.sas, state: next });
 }
 
+/**
+ * Call only when B's user has confirmed that both screens show the same SAS.
+ * The state is spent; the confirmed one opens the envelope.
+ */
+export function confirmPairingSas(state: JoinerComparing): Result<JoinerConfirmed> {
+  const s = take(state);
+  if (s?.kind !== 'joiner-comparing') {
+    return err(new CairnError('pairing-burned', 'this pairing has already ended'));
+  }
+  return ok(
+    keep<JoinerConfirmed>(
+      { role: 'joiner', stage: 'confirmed', sas: state.sas },
+      { ...s, kind: 'joiner-confirmed' },
+    ),
+  );
+}
+
 export function openPairingEnvelope(
-  state: JoinerComparing,
+  state: JoinerConfirmed,
   envelope: PairEnvelope,
 ): Result<{ kMaster: Uint8Array; accountId: string }> {
   const s = take(state);
   return attempt(() => {
-    if (s?.kind !== 'joiner-comparing') {
-      throw new CairnError('pairing-burned', 'this pairing has already ended');
+    if (s?.kind !== 'joiner-confirmed') {
+      throw new CairnError(
+        'pairing-burned',
+        'this pairing has ended, or its digits were not confirmed on this device',
+      );
     }
     const opened = openKeyEnvelope(s.kTransport, s.transcriptHash, envelope.sealed);
     if (s.expectedAccountId !== undefined && opened.accountId !== s.expectedAccountId) {

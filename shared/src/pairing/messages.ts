@@ -66,7 +66,10 @@ export type PairOffer = v.InferOutput<typeof PairOffer>;
 export type PairOfferWire = v.InferInput<typeof PairOffer>;
 
 export const PairingDevice = v.strictObject({
-  id: v.pipe(v.string(), v.check(isUuid, 'a device id is a lowercase UUID')),
+  id: v.pipe(
+    v.string(),
+    v.check((s) => s.length === 36 && isUuid(s), 'a device id is a lowercase UUID'),
+  ),
   ed25519: Base64Bytes(32),
   x25519: Base64Bytes(32),
   label: DeviceLabel,

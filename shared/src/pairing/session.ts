@@ -45,8 +45,18 @@ export interface JoinerComparingSecrets extends SessionSecrets {
   expectedAccountId: string | undefined;
 }
 
+/** B's user confirmed the digits: the envelope may be opened. */
+export interface JoinerConfirmedSecrets extends SessionSecrets {
+  kind: 'joiner-confirmed';
+  expectedAccountId: string | undefined;
+}
+
 export type Secrets =
-  OfferorWaitingSecrets | OfferorConfirmingSecrets | JoinerWaitingSecrets | JoinerComparingSecrets;
+  | OfferorWaitingSecrets
+  | OfferorConfirmingSecrets
+  | JoinerWaitingSecrets
+  | JoinerComparingSecrets
+  | JoinerConfirmedSecrets;
 
 const store = new WeakMap<object, Secrets>();
 

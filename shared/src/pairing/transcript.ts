@@ -11,6 +11,8 @@
  *                ‖ lp(device_id_b(16)) ‖ lp(ID_ed25519_b) ‖ lp(ID_x25519_b) ‖ lp(UTF-8(label_b))
  *   T          = T_response ‖ lp("reveal") ‖ lp(N_a)
  *
+ *   offer_hash = SHA-256(T_offer)     what A's QR code carries (qr.ts)
+ *
  *   mac_a = HMAC-SHA256(K_code, T_offer)
  *   mac_b = HMAC-SHA256(K_code, T_response)
  *   H     = SHA-256(T)
@@ -66,6 +68,11 @@ export function pairingCommitment(nonce: Uint8Array): Uint8Array {
 
 export function pairingOfferTranscript(o: PairingOfferValues): Uint8Array {
   return concat(lps(PAIRING_DOMAIN), lps('offer'), lp(o.x25519), lp(o.mlkem), lp(o.commit));
+}
+
+/** SHA-256 of T_offer: every public value of A's offer, for the QR code (qr.ts). */
+export function pairingOfferHash(o: PairingOfferValues): Uint8Array {
+  return sha256(pairingOfferTranscript(o));
 }
 
 export function pairingResponseTranscript(

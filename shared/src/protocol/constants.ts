@@ -22,6 +22,20 @@ export const SIGNATURE_BYTES = 64;
 export const PUBLIC_KEY_BYTES = 32;
 export const MAX_LABEL_LENGTH = 64;
 
+/**
+ * Ceilings no relay may configure past, so that every schema here has a
+ * maximum for every string and array it accepts, in both directions (the
+ * relay decodes client frames, the client decodes the relay's, with the same
+ * schemas): a frame can never ask either side for unbounded work.
+ */
+export const MAX_EVENT_BYTES_CEILING = 16 * 1024 * 1024;
+/** The longest `data` any frame carries: the base64 of the largest event. */
+export const MAX_DATA_CHARS = Math.ceil(MAX_EVENT_BYTES_CEILING / 3) * 4;
+/** Most events in one `events` page, streams in one `streams`, devices in one `devices`. */
+export const MAX_PULL_LIMIT_CEILING = 10_000;
+export const MAX_STREAMS_CEILING = 10_000;
+export const MAX_DEVICES_CEILING = 1000;
+
 /** Defaults; a relay announces the limits it enforces in `hello.limits`. */
 export const DEFAULT_LIMITS = {
   /** Largest sealed event (decoded bytes): a whole-document snapshot must fit. */
@@ -35,6 +49,11 @@ export const DEFAULT_LIMITS = {
   /** Sustained pushes per second per device, and the burst above it. */
   pushRate: 1000,
   pushBurst: 10_000,
+  /**
+   * Sealed bytes of one socket's pushes that may wait for their commit at
+   * once; a push past it is answered `rate-limited` (one event always fits).
+   */
+  maxQueuedBytes: 16 * 1024 * 1024,
 } as const;
 
 export const DEFAULT_PULL_LIMIT = 500;
@@ -48,9 +67,10 @@ export const ERROR_CODES = [
   'auth-failed', // unknown account or device, or a bad signature (never says which)
   'revoked', // the device was revoked
   'rate-limited', // too many requests; `retryAfterMs` says when to try again
-  'quota', // the account's storage is full
+  'quota', // the account's storage is full, or it has the most devices or streams it may have
   'too-large', // an event over `maxEventBytes`
   'bad-cover', // a snapshot's `coversSeq` is beyond the stream's head
+  'last-device', // revoking the account's last active device
   'not-found', // relabel/revoke of a device this account does not have
   'exists', // registration of an id that is taken with other keys
   'unavailable', // storage is failing; nothing was stored, retry later
@@ -67,6 +87,13 @@ export const CLOSE_CODES = {
   authFailed: 4401,
   revoked: 4403, // do not reconnect: the device is revoked
   authTimeout: 4408,
+  // Before `ready` only `auth` is taken: any other frame, or an auth that is not
+  // one, ends the connection.
+  notAuthenticated: 4402,
+  // This device already has as many sockets open as the relay allows.
+  tooManySockets: 4429,
+  // The relay failed on this connection (a bug): it closed this socket only.
+  internal: 1011,
   // Fan-out to this socket stopped (too many unread bytes buffered, or the relay
   // lost other processes' notices): reconnect and pull from the cursor.
   slowConsumer: 4409,

@@ -10,12 +10,20 @@
  * Versioning and error codes: see constants.ts.
  */
 import * as v from 'valibot';
-import { ERROR_CODES } from './constants.js';
 import {
+  ERROR_CODES,
+  MAX_DEVICES_CEILING,
+  MAX_LABEL_LENGTH,
+  MAX_PULL_LIMIT_CEILING,
+  MAX_STREAMS_CEILING,
+} from './constants.js';
+import {
+  boundedArray,
   ChallengeB64,
   DataB64,
   EventIdB64,
   Label,
+  Message,
   Millis,
   PublicKeyB64,
   RequestId,
@@ -134,6 +142,8 @@ export const RelayLimits = v.object({
   maxPageBytes: Limit,
   pushRate: Limit,
   pushBurst: Limit,
+  /** Sealed bytes of one socket's pushes that may wait for commit at once (newer relays). */
+  maxQueuedBytes: v.optional(Limit),
 });
 export type RelayLimits = v.InferOutput<typeof RelayLimits>;
 
@@ -181,7 +191,7 @@ export const EventsMessage = v.object({
   after: Seq,
   /** Bootstrap only: the snapshot the page starts from; not repeated in `events`. */
   snapshot: v.optional(WireEvent),
-  events: v.array(WireEvent),
+  events: boundedArray(WireEvent, MAX_PULL_LIMIT_CEILING),
   /** The cursor to pull after next. */
   next: Seq,
   hasMore: v.boolean(),
@@ -212,13 +222,13 @@ export type StreamHead = v.InferOutput<typeof StreamHead>;
 export const StreamsMessage = v.object({
   type: v.literal('streams'),
   ref: RequestId,
-  streams: v.array(StreamHead),
+  streams: boundedArray(StreamHead, MAX_STREAMS_CEILING),
 });
 export type StreamsMessage = v.InferOutput<typeof StreamsMessage>;
 
 export const DeviceInfo = v.object({
   deviceId: Uuid,
-  label: v.string(),
+  label: v.pipe(v.string(), v.maxLength(MAX_LABEL_LENGTH)),
   createdAt: Millis,
   lastSeenAt: v.nullable(Millis),
   revokedAt: v.nullable(Millis),
@@ -230,7 +240,7 @@ export type DeviceInfo = v.InferOutput<typeof DeviceInfo>;
 export const DevicesMessage = v.object({
   type: v.literal('devices'),
   ref: RequestId,
-  devices: v.array(DeviceInfo),
+  devices: boundedArray(DeviceInfo, MAX_DEVICES_CEILING),
 });
 export type DevicesMessage = v.InferOutput<typeof DevicesMessage>;
 
@@ -246,7 +256,7 @@ export const ErrorCodeSchema = v.picklist(ERROR_CODES);
 export const ErrorMessage = v.object({
   type: v.literal('error'),
   code: ErrorCodeSchema,
-  message: v.string(),
+  message: Message,
   ref: v.optional(RequestId),
   retryAfterMs: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
 });

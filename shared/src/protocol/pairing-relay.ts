@@ -6,7 +6,7 @@
  * forwards them unchanged. It never sees the code, only `lookupKey` =
  * SHA-256(code).
  *
- *   POST /v1/pairing/lookup   {v, lookupKey}  → {offer, expiresAt}      B, no auth,
+ *   POST /v1/pairing/lookup   {v, lookupKey}  → {offer, expiresAt, now} B, no auth,
  *                                                                       rate-limited per IP
  *   WebSocket /v1/pairing     one JSON object per text frame; the relay opens with
  *                             `pairing-hello` {v, challenge, ttlMs}
@@ -44,7 +44,8 @@ import { ed25519Sign, ed25519Verify } from '../identity.js';
 import { MLKEM_CIPHERTEXT_BYTES, MLKEM_PUBLIC_KEY_BYTES } from '../pairing/kem.js';
 import { DeviceLabel, PAIRING_ENVELOPE_BYTES, PairAbortReason } from '../pairing/messages.js';
 import { uuidToBytes } from '../uuid.js';
-import { ChallengeB64, fixedBase64, SignatureB64, Uuid } from './wire.js';
+import { describeIssues, PARSE_CONFIG } from './codec.js';
+import { boundedString, ChallengeB64, fixedBase64, Message, SignatureB64, Uuid } from './wire.js';
 
 export const PAIRING_PROTOCOL_VERSION = 1;
 export const PAIRING_WS_PATH = '/v1/pairing';
@@ -67,6 +68,7 @@ export const PAIRING_ERROR_CODES = [
   'exists', // an offer under this lookup key exists; or B's device id is taken
   'busy', // this socket already holds an open offer
   'unknown-joiner', // A named a joiner that never answered its offer
+  'quota', // the account has the most devices it may have (or its storage is full)
   'unavailable', // storage is failing; nothing changed, retry later
   'internal',
 ] as const;
@@ -88,7 +90,8 @@ export const PAIRING_CLOSE_CODES = {
 
 const version = v.literal(PAIRING_PROTOCOL_VERSION);
 export const LookupKeyB64 = fixedBase64(32, 'lookupKey');
-const Joiner = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'joiner is 32 hex digits'));
+const JOINER = /^[0-9a-f]{32}$/;
+const Joiner = boundedString(32, (s) => JOINER.test(s), 'joiner is 32 hex digits');
 const Millis = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
 export const PairOfferFrame = v.strictObject({
@@ -240,7 +243,7 @@ export type PairingEnded = v.InferOutput<typeof PairingEnded>;
 export const PairingError = v.strictObject({
   type: v.literal('error'),
   code: v.picklist(PAIRING_ERROR_CODES),
-  message: v.string(),
+  message: Message,
   retryAfterMs: v.optional(Millis),
 });
 export type PairingError = v.InferOutput<typeof PairingError>;
@@ -267,6 +270,8 @@ export type PairingLookupRequest = v.InferOutput<typeof PairingLookupRequest>;
 export const PairingLookupResponse = v.strictObject({
   offer: PairOfferFrame,
   expiresAt: Millis,
+  /** The relay's clock when it answered, so B can count the time left without clock skew. */
+  now: v.optional(Millis),
 });
 export type PairingLookupResponse = v.InferOutput<typeof PairingLookupResponse>;
 
@@ -287,17 +292,9 @@ function decodeFrame<S extends v.GenericSchema>(
   } catch {
     return { ok: false, error: { code: 'bad-frame', message: 'frame is not JSON' } };
   }
-  const parsed = v.safeParse(schema, json);
+  const parsed = v.safeParse(schema, json, PARSE_CONFIG);
   if (parsed.success) return { ok: true, value: parsed.output };
-  const first = parsed.issues[0];
-  const path = v.getDotPath(first);
-  return {
-    ok: false,
-    error: {
-      code: 'bad-message',
-      message: path === null ? first.message : `${path}: ${first.message}`,
-    },
-  };
+  return { ok: false, error: { code: 'bad-message', message: describeIssues(parsed.issues) } };
 }
 
 export const decodePairingClientFrame = (text: string) => decodeFrame(PairingClientFrame, text);

@@ -8,7 +8,14 @@
  *   POST   /v1/recovery/{recovery_id}/restore   the phrase's holder registers a new device
  *                                               and receives the blob, in one call
  *   POST   /v1/recovery/status                  a device of the account: which recovery id
- *                                               the account has, if any
+ *                                               the account has, if any, and its pending change
+ *   POST   /v1/recovery/cancel                  a device of the account cancels the pending change
+ *
+ * Once an account has a blob, a PUT (replacing it) or a DELETE does not act at
+ * once: it answers 202 with the pending change, which takes effect after the
+ * relay's delay (RELAY_RECOVERY_DELAY_MS, 3 days by default) unless a device
+ * of the account cancels it meanwhile. Every device sees it in `status`. So
+ * one stolen device cannot silently remove the way back.
  * `recovery_id` travels as 64 lowercase hex digits.
  *
  * Cairn extension beside the normative §3.6 (the blob itself is unchanged):
@@ -31,11 +38,14 @@
  *             ‖ signing_key(32) ‖ box_key(32) ‖ utf8(label)
  *   status  = "cairn-recovery-status-v1" ‖ 0x00 ‖ account_id(16) ‖ device_id(16)
  *             ‖ u64_be(signed_at)
+ *   cancel  = "cairn-recovery-cancel-v1" ‖ 0x00 ‖ account_id(16) ‖ device_id(16)
+ *             ‖ u64_be(signed_at)
  *
- * put, delete and status are signed by a device's identity key; `signed_at`
- * (ms since the epoch) must be within RECOVERY_CLOCK_SKEW_MS of the relay's
- * clock, and for put and delete later than the account's last accepted put or
- * delete, so a captured request cannot be replayed (status only reads). restore is signed by the restore key; replaying it only
+ * put, delete, status and cancel are signed by a device's identity key;
+ * `signed_at` (ms since the epoch) must be within RECOVERY_CLOCK_SKEW_MS of
+ * the relay's clock, and for put, delete and cancel later than the account's
+ * last accepted one of them, so a captured request cannot be replayed (status
+ * only reads). restore is signed by the restore key; replaying it only
  * repeats the same registration (idempotent).
  *
  * Versioning: bodies carry `v` (PROTOCOL_VERSION); the contexts end in `-v1`.
@@ -56,6 +66,7 @@ export const RECOVERY_PUT_CONTEXT = 'cairn-recovery-put-v1';
 export const RECOVERY_DELETE_CONTEXT = 'cairn-recovery-delete-v1';
 export const RECOVERY_RESTORE_CONTEXT = 'cairn-recovery-restore-v1';
 export const RECOVERY_STATUS_CONTEXT = 'cairn-recovery-status-v1';
+export const RECOVERY_CANCEL_CONTEXT = 'cairn-recovery-cancel-v1';
 export const RECOVERY_AUTH_INFO = 'recovery-auth-v1';
 /** How far a put or delete's `signedAt` may be from the relay's clock. */
 export const RECOVERY_CLOCK_SKEW_MS = 5 * 60_000;
@@ -64,13 +75,14 @@ export const RECOVERY_ID_BYTES = 32;
 const SEPARATOR = Uint8Array.of(0);
 const RECOVERY_ID_HEX = /^[0-9a-f]{64}$/;
 
-export const isRecoveryIdHex = (s: string): boolean => RECOVERY_ID_HEX.test(s);
+export const isRecoveryIdHex = (s: string): boolean => s.length === 64 && RECOVERY_ID_HEX.test(s);
 
 /** `/v1/recovery/{hex}`, and `…/restore`. */
 export const recoveryPath = (recoveryIdHex: string): string => `${RECOVERY_PATH}/${recoveryIdHex}`;
 export const recoveryRestorePath = (recoveryIdHex: string): string =>
   `${recoveryPath(recoveryIdHex)}/restore`;
 export const RECOVERY_STATUS_PATH = `${RECOVERY_PATH}/status`;
+export const RECOVERY_CANCEL_PATH = `${RECOVERY_PATH}/cancel`;
 
 // ── Keys ────────────────────────────────────────────────────────────────────
 
@@ -179,6 +191,18 @@ export function recoveryStatusPayload(f: RecoveryStatusFields): Uint8Array {
   );
 }
 
+export type RecoveryCancelFields = RecoveryStatusFields;
+
+export function recoveryCancelPayload(f: RecoveryCancelFields): Uint8Array {
+  return concat(
+    utf8(RECOVERY_CANCEL_CONTEXT),
+    SEPARATOR,
+    uuidToBytes(f.accountId),
+    uuidToBytes(f.deviceId),
+    u64be(f.signedAt),
+  );
+}
+
 /** Verifies a signature given as bytes; malformed keys or signatures are simply "no". */
 export const verifyRecoverySignature = (
   publicKey: Uint8Array,
@@ -196,7 +220,7 @@ export const RecoveryBlobB64 = fixedBase64(RECOVERY_BLOB_BYTES, 'blob');
 export const RecoveryIdParams = v.object({
   recoveryId: v.pipe(
     v.string(),
-    v.regex(RECOVERY_ID_HEX, 'recovery id must be 64 lowercase hex digits'),
+    v.check(isRecoveryIdHex, 'recovery id must be 64 lowercase hex digits'),
   ),
 });
 export type RecoveryIdParams = v.InferOutput<typeof RecoveryIdParams>;
@@ -263,13 +287,37 @@ export const RecoveryStatusRequest = v.object({
 });
 export type RecoveryStatusRequest = v.InferOutput<typeof RecoveryStatusRequest>;
 
+const RecoveryIdHex = v.pipe(v.string(), v.check(isRecoveryIdHex));
+
+/** A removal or replacement of the account's blob, waiting for its time or a cancel. */
+export const RecoveryPendingChange = v.object({
+  op: v.picklist(['delete', 'replace']),
+  /** When it takes effect unless a device cancels it (ms). */
+  effectiveAt: Millis,
+  /** The device that asked for it. */
+  requestedBy: Uuid,
+  /** delete: the id of the blob going; replace: the id of the blob coming. */
+  recoveryId: RecoveryIdHex,
+});
+export type RecoveryPendingChange = v.InferOutput<typeof RecoveryPendingChange>;
+
 export const RecoveryStatusResponse = v.object({
   /** The account's recovery id (hex), or null when it has no blob. */
-  recoveryId: v.nullable(v.pipe(v.string(), v.regex(RECOVERY_ID_HEX))),
+  recoveryId: v.nullable(RecoveryIdHex),
   /** When that blob was stored (ms), or null. */
   updatedAt: v.nullable(Millis),
+  /** Its pending change, if any (absent from relays before pending changes). */
+  pending: v.optional(v.nullable(RecoveryPendingChange)),
 });
 export type RecoveryStatusResponse = v.InferOutput<typeof RecoveryStatusResponse>;
+
+/** 202 to a PUT or DELETE that waits: the change as it is now pending. */
+export const RecoveryPendingResponse = v.object({ pending: RecoveryPendingChange });
+export type RecoveryPendingResponse = v.InferOutput<typeof RecoveryPendingResponse>;
+
+/** `POST /v1/recovery/cancel`: 204 when a pending change was dropped, 404 when none was. */
+export const RecoveryCancelRequest = RecoveryStatusRequest;
+export type RecoveryCancelRequest = RecoveryStatusRequest;
 
 // ── Builders ────────────────────────────────────────────────────────────────
 
@@ -345,6 +393,21 @@ export function buildRecoveryRestore(
     boxKey: b64(device.boxKey),
     label: device.label,
     signature: b64(ed25519Sign(restoreKey.secretKey, payload)),
+  };
+}
+
+export function buildRecoveryCancel(device: DeviceSigner, signedAt: number): RecoveryCancelRequest {
+  const payload = recoveryCancelPayload({
+    accountId: device.accountId,
+    deviceId: device.deviceId,
+    signedAt,
+  });
+  return {
+    v: PROTOCOL_VERSION,
+    accountId: device.accountId,
+    deviceId: device.deviceId,
+    signedAt,
+    signature: b64(ed25519Sign(device.signing.secretKey, payload)),
   };
 }
 

@@ -13,8 +13,9 @@ const notStarted = (): JoinView | undefined => undefined;
 
 /**
  * Device B (a fresh install): scan A's QR code or type its code, name this
- * device, then compare the digits; the confirmation happens on the other
- * device. On success the page reloads into the account and syncs.
+ * device, then compare the digits and confirm here too: this device takes the
+ * key only once both users (or the one user, on both screens) said the digits
+ * match. On success the page reloads into the account and syncs.
  */
 export function JoinDevice(props: { onCancel: () => void }) {
   const [label, setLabel] = useState(() => defaultDeviceLabel(navigator));
@@ -151,15 +152,33 @@ export function JoinDevice(props: { onCancel: () => void }) {
       return (
         <section className="card stack" aria-labelledby="join-title">
           <h2 id="join-title">Compare the digits</h2>
-          <p>Your other device should show exactly these digits:</p>
+          <p>Does your other device show exactly these digits?</p>
           <Sas digits={view.sas} />
-          <p>
-            If they match, confirm <strong>on your other device</strong>. This device then receives
-            the key to your data.
+          <p className="muted">
+            Confirm on both devices. Only then does this device take the key to your data.
           </p>
-          <div>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => session?.confirm()}>
+              They match
+            </button>
             <button type="button" className="danger" onClick={() => session?.mismatch()}>
               They don’t match
+            </button>
+          </div>
+        </section>
+      );
+    case 'confirmed':
+      return (
+        <section className="card stack" aria-labelledby="join-title" aria-busy="true">
+          <h2 id="join-title">Confirm on your other device</h2>
+          <Sas digits={view.sas} />
+          <p role="status">
+            You confirmed the digits here. Now choose <strong>They match</strong> on your other
+            device.
+          </p>
+          <div>
+            <button type="button" onClick={() => session?.cancel()}>
+              Cancel
             </button>
           </div>
         </section>

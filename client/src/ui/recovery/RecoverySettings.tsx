@@ -5,6 +5,7 @@ import { quizPositions, secureRandomInt } from '../../recovery/phrase';
 import { useAnnouncer } from '../common/Announcer';
 import { PhraseQuiz } from './PhraseQuiz';
 import { PhraseSheet } from './PhraseSheet';
+import { PendingChangeNotice } from './RecoveryChange';
 import { useRecovery } from './useRecovery';
 import './recovery.css';
 
@@ -53,7 +54,12 @@ function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }
     if (done.ok) {
       // The phrase leaves memory with the step.
       setStep({ kind: 'idle' });
-      say('Recovery is on.');
+      const pending = controls.view().pending;
+      say(
+        pending?.byThisDevice === true && pending.op === 'replace'
+          ? 'Your new phrase takes over in a few days; until then the old one still works.'
+          : 'Recovery is on.',
+      );
     } else {
       setProblem(done.message);
     }
@@ -63,7 +69,7 @@ function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }
     setBusy(true);
     const done = await controls.disable();
     setBusy(false);
-    if (report(done, 'Recovery is off. The backup was deleted from the relay.')) {
+    if (report(done, 'Recovery will turn off. Your other devices can cancel it until then.')) {
       setStep({ kind: 'idle' });
     }
   }
@@ -103,11 +109,14 @@ function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }
             {view.enabledAt !== null && <> since {date.format(view.enabledAt)}</>}. With your 12
             words, a new device can restore everything, even if every device is lost.
           </p>
-          {step.kind === 'confirm-off' ? (
+          {view.pending !== null ? (
+            <PendingChangeNotice controls={controls} pending={view.pending} />
+          ) : step.kind === 'confirm-off' ? (
             <div className="stack" role="group" aria-label="Turn off recovery">
               <p>
                 The backup will be deleted from the relay and your 12 words will no longer restore
-                anything.
+                anything. This waits a few days, so that your other devices can stop it if it was
+                not you.
               </p>
               <div className="row">
                 <button
@@ -126,7 +135,8 @@ function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }
           ) : (
             <div className="row">
               <p className="muted small">
-                A new phrase replaces the old one, which then stops working.
+                A new phrase replaces the old one, which then stops working (after a few days, so
+                that your other devices can stop it if it was not you).
               </p>
               <button type="button" onClick={start}>
                 Make a new phrase

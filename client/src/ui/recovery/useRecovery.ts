@@ -9,6 +9,7 @@ const NONE: RecoveryView = {
   enabledAt: null,
   reminderDismissed: true,
   restoring: false,
+  pending: null,
 };
 const none = (): RecoveryView => NONE;
 
