@@ -1,11 +1,14 @@
 /**
  * The documents in memory, each backed by its sealed log (sealed-log.ts).
  *
- * Write path: `change` runs `Automerge.change`, seals the one new change, and
- * appends it (flushed). Only then does it notify subscribers and resolve, so the
- * UI never reports a write that is not durable. If the append fails (quota), the
- * document is reloaded from its log — the in-memory state never stays ahead of
- * what is on disk — and the error is returned as a value.
+ * Write path: `transact` runs one user action's command on a document, seals
+ * every change it made as ONE record (DESIGN §2: one user action is one sealed
+ * record per document), and appends it (flushed). Only then does it notify
+ * subscribers and resolve, so the UI never reports a write that is not
+ * durable. If the append fails (quota), the document is reloaded from its log
+ * — the in-memory state never stays ahead of what is on disk — and the error
+ * is returned as a value; a command's own error writes nothing. `change` is
+ * `transact` over one `Automerge.change`.
  *
  * Load: frames are parsed, a torn tail is truncated, every record is opened; one
  * that does not open is reported (`problems()`) and skipped. The document starts
@@ -46,6 +49,7 @@
  * Await `ready()` of @cairn/shared before constructing a store (it derives keys).
  */
 import * as A from '@automerge/automerge';
+import type { Result } from '@cairn/shared';
 import { applyOneByOne, buildDocument, changeHash, hasPending } from './document-load';
 import type { LogStorage, StorageError, StorageResult } from './log-storage';
 import {
@@ -338,35 +342,73 @@ export class DocumentStore<D extends Docs> {
   }
 
   /**
-   * Changes a document; resolves after the change is durably appended. A no-op
-   * `fn` writes nothing and resolves with the unchanged document.
+   * Runs one user action on a document and persists all of it as ONE sealed
+   * record: `command` gets the document and returns the next one (made with
+   * `Automerge.change`, and with the deterministic shared changes it needs
+   * applied first, such as a new year's month buckets) or an expected error.
+   * Every change between the two goes into the record, which is appended and
+   * flushed before the promise resolves; an error writes nothing and resolves
+   * as it came. A command that returns the document unchanged writes nothing.
+   *
+   * A command validates before its first change: once a newer version of a
+   * document was made, Automerge refuses to change the old one, so a command
+   * that changed the document and then failed would leave it unwritable.
+   */
+  transact<K extends Name<D>, E = never>(
+    name: K,
+    command: (doc: A.Doc<D[K]>) => Result<A.Doc<D[K]>, E>,
+  ): Promise<Result<A.Doc<D[K]>, E | StorageError>> {
+    this.slot(name);
+    return this.enqueue(name, async (): Promise<Result<A.Doc<D[K]>, E | StorageError>> => {
+      const fresh = await this.ensureFresh(name);
+      if (!fresh.ok) return fresh;
+      const slot = fresh.value;
+      const before = slot.doc;
+      const heads = A.getHeads(before);
+      const outcome = command(before);
+      if (!outcome.ok || outcome.value === before) return outcome;
+      const after = outcome.value;
+      if (hasPending(after) && !hasPending(before)) {
+        throw new Error(`a command on ${name} applied changes whose dependencies are missing`);
+      }
+      // Changes logged earlier while they waited for their dependencies are on disk already.
+      const resolved: string[] = [];
+      const changes = A.getChangesSince(after, heads).filter((c) => {
+        if (slot.pendingLogged.size === 0) return true;
+        const h = changeHash(c);
+        if (!slot.pendingLogged.has(h)) return true;
+        resolved.push(h);
+        return false;
+      });
+      slot.doc = after;
+      if (changes.length > 0) {
+        const written = await this.append(name, { kind: 'changes', changes }, 'local');
+        if (!written.ok) {
+          await this.rollBack(name);
+          return written;
+        }
+      }
+      for (const h of resolved) slot.pendingLogged.delete(h);
+      slot.published = after;
+      this.emit({ doc: name, origin: 'local' });
+      this.maybeCompact(name);
+      return ok(after);
+    });
+  }
+
+  /**
+   * Changes a document with one `Automerge.change` (a `transact` that cannot
+   * fail but for storage); resolves after the change is durably appended. A
+   * no-op `fn` writes nothing and resolves with the unchanged document.
    */
   change<K extends Name<D>>(
     name: K,
     fn: A.ChangeFn<D[K]>,
     options?: ChangeOptions,
   ): Promise<StorageResult<A.Doc<D[K]>>> {
-    this.slot(name);
-    return this.enqueue(name, async () => {
-      const fresh = await this.ensureFresh(name);
-      if (!fresh.ok) return fresh;
-      const slot = fresh.value;
-      const before = slot.doc;
-      const after = options === undefined ? A.change(before, fn) : A.change(before, options, fn);
-      if (after === before) return ok(before);
-      const change = A.getLastLocalChange(after);
-      if (change === undefined) throw new Error('Automerge changed the document but has no change');
-      slot.doc = after;
-      const written = await this.append(name, { kind: 'changes', changes: [change] }, 'local');
-      if (!written.ok) {
-        await this.rollBack(name);
-        return written;
-      }
-      slot.published = after;
-      this.emit({ doc: name, origin: 'local' });
-      this.maybeCompact(name);
-      return ok(after);
-    });
+    return this.transact(name, (doc) =>
+      ok(options === undefined ? A.change(doc, fn) : A.change(doc, options, fn)),
+    );
   }
 
   /**
