@@ -200,3 +200,22 @@ export {
 export type { AutomergeDocs, ImportOptions } from './import';
 
 export { applyChangesBatch } from './sync';
+
+export {
+  bringBackCategory,
+  createCategory,
+  createHabit,
+  createOneOff,
+  editCategory,
+  editHabit,
+  labelDevice,
+  markOneOff,
+  recordCheckIn,
+  removeCategory,
+  removeCheckInsOf,
+  removeHabit,
+  removeOneOff,
+  saveProfile,
+  setArchived,
+} from './commands';
+export type { CheckInUpdate, ProfileInput } from './commands';
