@@ -4,71 +4,61 @@
  * `store.change` (which resolves after the durable append), then the store's event
  * bumps the version and React re-renders. No user action touches the network.
  */
+import type * as A from '@automerge/automerge';
 import { randomBytes, sha256, toHex, utf8, uuidV4 } from '@cairn/shared';
 import {
   CHECK_IN_FIELDS,
   HybridClock,
   UNKNOWN_NODE,
-  addCategory,
-  addHabit,
-  addOneOff,
   agendaFor,
-  archiveHabit,
-  checkIn as writeCheckIn,
+  bringBackCategory,
   checkInRecord,
+  createCategory,
+  createHabit,
+  createOneOff,
   cronToPick,
   dayFieldsOf,
-  deleteCategory,
-  deleteHabit,
-  deleteObservationsOf,
-  deleteOneOff,
   describeSchedule,
   deviceLabel,
-  devicesChange,
+  editCategory,
+  editHabit,
   effectiveTimeZone,
   getHabit,
   getObservation,
   habitRecord,
-  importCategories,
-  importCheckIns,
-  importHabits,
-  importOneOffs,
-  importProfile,
-  isCategoryDeleted,
   isOnboarded,
-  knownHabits,
+  labelDevice,
   listCategories,
   listHabits,
-  monthOf,
+  markOneOff,
   nextScheduledDays,
-  onboard,
   oneOffsOn,
-  parseTimeZone,
   pickToCron,
   readProfile,
-  restoreCategory,
-  setDeviceLabel,
+  recordCheckIn,
+  removeCategory,
+  removeCheckInsOf,
+  removeHabit,
+  removeOneOff,
+  saveProfile,
+  setArchived,
   todayIn,
-  updateCategory,
-  updateHabit,
-  updateOneOff,
   validateCron,
   validateDayFields,
-  yearChange,
   type CheckInStatus,
-  type DocTypes,
+  type DomainErrorCode,
   type HabitKind,
   type HabitPatch,
-  type MonthKey,
+  type ProfileDoc,
   type Result,
   type Scalar,
 } from '../domain';
-import type { DocumentStore } from '../storage/document-store';
-import type { StorageError } from '../storage/log-storage';
 import { conflictOf, type Conflict, type ConflictContext } from './conflicts';
+import { outcome, say } from './messages';
 import type { AppModel } from './model';
 import { describeProblems, type LoadProblem, type LoadReports } from './problems';
 import { computeStats } from './stats';
+import type { AppStore } from './store';
 import type {
   CategoryView,
   CheckInUpdate,
@@ -88,33 +78,19 @@ import type {
   SyncControls,
 } from './types';
 import { categoryView, checkInView, domainKind, habitView, oneOffView } from './views';
-import { exportCsv, exportJson, previewImport, type ImportStep } from './transfer';
+import { exportCsv, exportJson, previewImport, type Transact } from './transfer';
 import type { RecoveryControls } from '../recovery/controls';
 import { Observable } from '../lib/observable';
 
-/** The store's documents, as a mapped type (the store wants an index-signature-compatible map). */
-export type AppDocs = { [K in keyof DocTypes]: DocTypes[K] };
-export type AppStore = DocumentStore<AppDocs>;
+export type { AppDocs, AppStore } from './store';
 
 export const sha256Hex = (s: string): string => toHex(sha256(utf8(s)));
 const newId = (): string => uuidV4(randomBytes(16));
 
 const OK: Outcome = { ok: true };
-const DAILY = '0 0 * * *';
-const fail = (message: string): Outcome => ({ ok: false, message });
-
-function storageMessage(error: StorageError): string {
-  switch (error.code) {
-    case 'quota':
-      return 'This device is out of storage space; nothing was saved.';
-    case 'locked':
-      return 'Cairn is open in another tab; close it and try again.';
-    case 'closed':
-      return 'Storage is closed; reload the app.';
-    default:
-      return `Could not save: ${error.message}`;
-  }
-}
+/** A refusal the app decides before it asks the domain (the code says why). */
+const refused = (code: DomainErrorCode): Promise<Outcome> =>
+  Promise.resolve({ ok: false, message: say({ code, message: code }) });
 
 /** This device as its edits name it (clock.ts): a stable node and a label for notices. */
 export interface DeviceTag {
@@ -355,54 +331,37 @@ export class Controller implements AppModel {
 
   // ---- actions ----
 
-  private async write<K extends keyof AppDocs>(
-    name: K,
-    fn: (d: AppDocs[K]) => void,
-  ): Promise<Outcome> {
-    const labelled = await this.writeLabel();
-    if (!labelled.ok) return labelled;
-    const r = await this.store.change(name, fn);
-    return r.ok ? OK : fail(storageMessage(r.error));
-  }
+  /**
+   * One user action: `command` runs on the document through the store's
+   * `transact`, which seals all it changed as one record and resolves once
+   * that record is durable. A refusal or a storage failure comes back in the
+   * user's words (messages.ts).
+   */
+  private readonly write: Transact = async (name, command) => {
+    const label = this.labelToWrite();
+    if (label !== undefined && name !== 'profile') {
+      const labelled = await this.store.transact('profile', label);
+      if (!labelled.ok) return outcome(labelled);
+    }
+    const r = await this.store.transact(name, (doc) => {
+      const next = command(doc);
+      // A profile edit carries the label in its own record (the label cannot be refused).
+      if (!next.ok || label === undefined || name !== 'profile') return next;
+      return label(next.value as A.Doc<ProfileDoc>) as typeof next;
+    });
+    return outcome(r);
+  };
 
   /**
-   * Once per session, before this device's first edit: its label under its
+   * Once per session, with this device's first edit: its label under its
    * clock node in the profile, so other devices can say "changed on …".
    */
-  private async writeLabel(): Promise<Outcome> {
-    if (this.labelled || this.device.node === UNKNOWN_NODE) return OK;
+  private labelToWrite(): ((doc: A.Doc<ProfileDoc>) => Result<A.Doc<ProfileDoc>>) | undefined {
+    if (this.labelled || this.device.node === UNKNOWN_NODE) return undefined;
     this.labelled = true;
-    let profile = this.store.doc('profile');
-    if (deviceLabel(profile, this.device.node) === this.device.label) return OK;
-    if (profile.devices === undefined) {
-      const r = await this.store.applyLocal('profile', [devicesChange()]);
-      if (!r.ok) return fail(storageMessage(r.error));
-      profile = this.store.doc('profile');
-    }
-    if (profile.devices === undefined) return OK;
-    const r = await this.store.change('profile', (d) => {
-      setDeviceLabel(d, this.device.node, this.device.label);
-    });
-    return r.ok ? OK : fail(storageMessage(r.error));
-  }
-
-  /** Adds the deterministic year changes that create the month buckets a write needs. */
-  private async ensureMonths(
-    name: 'observations' | 'oneOffs',
-    months: readonly MonthKey[],
-  ): Promise<Outcome> {
-    const doc = this.store.doc(name);
-    const years = new Set(
-      months.filter((m) => !(m in doc.months)).map((m) => Number(m.slice(0, 4))),
-    );
-    if (years.size === 0) return OK;
-    // applyLocal, not applyRemote: the record must be pushed, or other devices would
-    // receive check-ins whose month bucket they never see.
-    const r = await this.store.applyLocal(
-      name,
-      [...years].map((y) => yearChange(name, y)),
-    );
-    return r.ok ? OK : fail(storageMessage(r.error));
+    const { node, label } = this.device;
+    if (deviceLabel(this.store.doc('profile'), node) === label) return undefined;
+    return (doc) => labelDevice(doc, node, label);
   }
 
   /**
@@ -423,63 +382,39 @@ export class Controller implements AppModel {
   }
 
   async setProfile(profile: ProfileView): Promise<Outcome> {
-    const name = profile.name.trim();
-    if (name === '') return fail('Please enter a name.');
-    const tz = parseTimeZone(profile.timezone);
-    if (!tz.ok) return fail('Please choose a timezone from the list.');
     const r = await this.write('profile', (d) =>
-      onboard(d, { name, timezone: tz.value, now: this.now(), clock: this.clock }),
+      saveProfile(d, {
+        name: profile.name,
+        timezone: profile.timezone,
+        now: this.now(),
+        clock: this.clock,
+      }),
     );
     return r.ok ? this.schedule() : r;
   }
 
-  async saveCategory(c: Omit<CategoryView, 'id'> & { id?: string }): Promise<Outcome> {
-    const name = c.name.trim();
-    if (name === '') return fail('A category needs a name.');
-    if (!/^#[0-9a-fA-F]{6}$/.test(c.color)) return fail('Pick a colour.');
-    const order = Number.isFinite(c.order) ? c.order : 0;
+  saveCategory(c: Omit<CategoryView, 'id'> & { id?: string }): Promise<Outcome> {
+    const fields = { name: c.name, colour: c.color, order: c.order };
     const { id } = c;
     return id === undefined
-      ? this.write('categories', (d) =>
-          addCategory(d, { id: newId(), name, colour: c.color, order }, this.clock),
-        )
-      : this.write('categories', (d) => {
-          updateCategory(d, id, { name, colour: c.color, order }, this.clock);
-        });
+      ? this.write('categories', (d) => createCategory(d, { id: newId(), ...fields }, this.clock))
+      : this.write('categories', (d) => editCategory(d, id, fields, this.clock));
   }
 
   deleteCategory(id: string): Promise<Outcome> {
-    return this.write('categories', (d) => {
-      deleteCategory(d, id, this.clock);
-    });
+    return this.write('categories', (d) => removeCategory(d, id, this.clock));
   }
 
   restoreCategory(id: string): Promise<Outcome> {
-    if (!isCategoryDeleted(this.store.doc('categories'), id)) {
-      return Promise.resolve(fail('That category is no longer there to restore.'));
-    }
-    return this.write('categories', (d) => {
-      restoreCategory(d, id, this.clock);
-    });
+    return this.write('categories', (d) => bringBackCategory(d, id, this.clock));
   }
 
-  private checkDraft(draft: HabitDraft): Outcome {
-    if (draft.name.trim() === '') return fail('A habit needs a name.');
-    const cron = validateCron(draft.cron);
-    if (!cron.ok) return fail(`Schedule: ${cron.error.message}`);
-    if (draft.kind !== 'yesno' && !(draft.target !== null && draft.target > 0)) {
-      return fail('The target must be a number above zero.');
-    }
-    return OK;
-  }
-
-  async createHabit(draft: HabitDraft): Promise<Outcome> {
-    const valid = this.checkDraft(draft);
-    if (!valid.ok) return valid;
+  createHabit(draft: HabitDraft): Promise<Outcome> {
+    if (draft.kind !== 'yesno' && draft.target === null) return refused('bad-target');
     return this.write('templates', (d) =>
-      addHabit(d, {
+      createHabit(d, {
         id: newId(),
-        name: draft.name.trim(),
+        name: draft.name,
         categoryId: draft.categoryId,
         schedule: draft.cron,
         kind: domainKind(draft),
@@ -494,17 +429,16 @@ export class Controller implements AppModel {
   /**
    * Writes what the form changed, compared with the habit as the form showed
    * it: a field left alone gets no new clock, so it cannot win over another
-   * device's edit of it. A new schedule takes effect from today.
+   * device's edit of it. A new schedule takes effect from today. (A schedule
+   * left as it was is not checked: it may be of a kind only a newer version
+   * reads.)
    */
-  async updateHabit(id: string, draft: HabitDraft): Promise<Outcome> {
+  updateHabit(id: string, draft: HabitDraft): Promise<Outcome> {
     const shown = this.habits().find((h) => h.id === id);
-    if (shown === undefined) return fail('That habit no longer exists.');
-    // A schedule left as it was needs no check (it may be of a kind only a newer version reads).
-    const valid = this.checkDraft(draft.cron === shown.cron ? { ...draft, cron: DAILY } : draft);
-    if (!valid.ok) return valid;
+    if (shown === undefined) return refused('unknown-habit');
+    if (draft.kind !== 'yesno' && draft.target === null) return refused('bad-target');
     const patch: HabitPatch = {};
-    const name = draft.name.trim();
-    if (name !== shown.name) patch.name = name;
+    if (draft.name.trim() !== shown.name) patch.name = draft.name;
     if (draft.notes !== shown.notes) patch.notes = draft.notes;
     if (draft.categoryId !== shown.categoryId) patch.categoryId = draft.categoryId;
     if (draft.kind !== shown.kind || (draft.kind !== 'yesno' && draft.target !== shown.target)) {
@@ -512,55 +446,28 @@ export class Controller implements AppModel {
     }
     if (draft.cron !== shown.cron) patch.schedule = draft.cron;
     const today = this.today();
-    return this.write('templates', (d) => {
-      updateHabit(d, id, patch, { clock: this.clock, today });
-    });
+    return this.write('templates', (d) => editHabit(d, id, patch, { clock: this.clock, today }));
   }
 
   setArchived(id: string, archived: boolean): Promise<Outcome> {
-    return this.write('templates', (d) => {
-      archiveHabit(d, id, archived, { clock: this.clock });
-    });
+    return this.write('templates', (d) => setArchived(d, id, archived, { clock: this.clock }));
   }
 
+  /** Two documents, one record each: the habit, then its check-ins. */
   async deleteHabit(id: string): Promise<Outcome> {
-    const r = await this.write('templates', (d) => {
-      deleteHabit(d, id);
-    });
+    const r = await this.write('templates', (d) => removeHabit(d, id));
     if (!r.ok) return r;
-    return this.write('observations', (d) => {
-      deleteObservationsOf(d, id);
-    });
+    return this.write('observations', (d) => removeCheckInsOf(d, id));
   }
 
-  async checkIn(habitId: string, date: string, update: CheckInUpdate): Promise<Outcome> {
-    const habit = getHabit(this.store.doc('templates'), habitId);
-    if (habit === undefined) return fail('That habit no longer exists.');
-    const months = await this.ensureMonths('observations', [monthOf(date)]);
-    if (!months.ok) return months;
-    const current = getObservation(this.store.doc('observations'), habitId, date, sha256Hex);
-    let status: CheckInStatus = update.status ?? current?.status ?? 'pending';
-    if (update.value !== undefined && update.value !== null && update.status === undefined) {
-      // A value reaching the target completes the day; below it, the day is still open.
-      const target = habit.kind.type === 'yesno' ? 1 : habit.kind.target;
-      status = update.value >= target ? 'done' : 'pending';
-    }
-    const now = this.now();
-    return this.write('observations', (d) => {
-      writeCheckIn(
-        d,
-        {
-          templateId: habitId,
-          date,
-          status,
-          ...(update.value !== undefined ? { value: update.value } : {}),
-          ...(update.note !== undefined ? { note: update.note } : {}),
-          now,
-          clock: this.clock,
-        },
+  checkIn(habitId: string, date: string, update: CheckInUpdate): Promise<Outcome> {
+    return this.write('observations', (d) =>
+      recordCheckIn(d, getHabit(this.store.doc('templates'), habitId), date, update, {
+        now: this.now(),
+        clock: this.clock,
         sha256Hex,
-      );
-    });
+      }),
+    );
   }
 
   restoreMine(target: ConflictTarget): Promise<Outcome> {
@@ -588,25 +495,15 @@ export class Controller implements AppModel {
       const current = getObservation(this.store.doc('observations'), habitId, date, sha256Hex);
       const status = text('status');
       const value = values['value'];
-      const now = this.now();
-      return this.write('observations', (d) => {
-        writeCheckIn(
-          d,
-          {
-            templateId: habitId,
-            date,
-            status: isStatus(status) ? status : (current?.status ?? 'pending'),
-            ...('value' in values ? { value: typeof value === 'number' ? value : null } : {}),
-            ...('note' in values ? { note: text('note') ?? '' } : {}),
-            now,
-            clock: this.clock,
-          },
-          sha256Hex,
-        );
-      });
+      const update: CheckInUpdate = {
+        status: isStatus(status) ? status : (current?.status ?? 'pending'),
+        ...('value' in values ? { value: typeof value === 'number' ? value : null } : {}),
+        ...('note' in values ? { note: text('note') ?? '' } : {}),
+      };
+      return this.checkIn(habitId, date, update);
     }
     const habit = getHabit(this.store.doc('templates'), target.habitId);
-    if (habit === undefined) return fail('That habit no longer exists.');
+    if (habit === undefined) return refused('unknown-habit');
     const patch: HabitPatch = {};
     const name = text('name');
     if (name !== undefined) patch.name = name;
@@ -617,33 +514,25 @@ export class Controller implements AppModel {
     if ('kind' in values || 'target' in values) {
       patch.kind = kindFrom(values['kind'] ?? habit.kind.type, values['target'], habit.kind);
     }
-    return this.write('templates', (d) => {
-      updateHabit(d, target.habitId, patch, { clock: this.clock });
-    });
+    return this.write('templates', (d) =>
+      editHabit(d, target.habitId, patch, { clock: this.clock }),
+    );
   }
 
-  async addOneOff(title: string, date: string): Promise<Outcome> {
-    const text = title.trim();
-    if (text === '') return fail('A task needs a title.');
-    const months = await this.ensureMonths('oneOffs', [monthOf(date)]);
-    if (!months.ok) return months;
-    const now = this.now();
+  addOneOff(title: string, date: string): Promise<Outcome> {
     return this.write('oneOffs', (d) =>
-      addOneOff(d, { id: newId(), title: text, date, now, clock: this.clock }),
+      createOneOff(d, { id: newId(), title, date, now: this.now(), clock: this.clock }),
     );
   }
 
   setOneOffDone(id: string, done: boolean): Promise<Outcome> {
-    const now = this.now();
-    return this.write('oneOffs', (d) => {
-      updateOneOff(d, id, { done }, now, this.clock);
-    });
+    return this.write('oneOffs', (d) =>
+      markOneOff(d, id, done, { now: this.now(), clock: this.clock }),
+    );
   }
 
   deleteOneOff(id: string): Promise<Outcome> {
-    return this.write('oneOffs', (d) => {
-      deleteOneOff(d, id);
-    });
+    return this.write('oneOffs', (d) => removeOneOff(d, id));
   }
 
   exportJson(): string {
@@ -657,33 +546,11 @@ export class Controller implements AppModel {
   previewImport(text: string): ImportPreview | { error: string } {
     const options = { clock: this.clock, today: this.today() };
     return previewImport(this.store, text, sha256Hex, options, {
-      write: (step) => this.importStep(step),
-      ensureMonths: (name, months) => this.ensureMonths(name, months),
+      write: this.write,
       done: async () => {
         await this.schedule();
       },
     });
-  }
-
-  private importStep(step: ImportStep): Promise<Outcome> {
-    const { data } = step;
-    const options = { clock: this.clock, today: this.today() };
-    switch (step.doc) {
-      case 'profile':
-        return this.write('profile', (d) => importProfile(d, data, options));
-      case 'categories':
-        return this.write('categories', (d) => importCategories(d, data, options));
-      case 'templates':
-        return this.write('templates', (d) => importHabits(d, data, options));
-      case 'observations': {
-        const known = knownHabits(this.store.doc('templates'), data);
-        return this.write('observations', (d) =>
-          importCheckIns(d, data, sha256Hex, known, options),
-        );
-      }
-      case 'oneOffs':
-        return this.write('oneOffs', (d) => importOneOffs(d, data, options));
-    }
   }
 
   wipe(): Promise<Outcome> {

@@ -557,7 +557,7 @@ describe('DocumentStore: compaction', () => {
   });
 });
 
-describe('DocumentStore: local changes made outside change()', () => {
+describe('DocumentStore: shared changes a command applies', () => {
   it('logs them once and hands them to the record sink as local', async () => {
     const storage = new MemoryLogStorage();
     const events: RecordEvent[] = [];
@@ -570,10 +570,14 @@ describe('DocumentStore: local changes made outside change()', () => {
       },
     );
     const change = A.getLastLocalChange(shared)!;
-    const first = await store.applyLocal('notes', [change]);
-    expect(first.ok && first.value.applied).toBe(1);
-    const again = await store.applyLocal('notes', [change]);
-    expect(again.ok && again.value.duplicates).toBe(1);
+    const apply = (doc: A.Doc<Notes>): Result<A.Doc<Notes>, never> =>
+      ok(A.applyChanges(doc, [change])[0]);
+    const first = await store.transact('notes', apply);
+    expect(first.ok).toBe(true);
+    const size = logOf(storage).length;
+    const again = await store.transact('notes', apply);
+    expect(again.ok).toBe(true);
+    expect(logOf(storage).length).toBe(size);
     expect(events.map((e) => e.origin)).toEqual(['local', 'local']);
     expect(items(store)).toEqual({ bucket: 0 });
   });

@@ -28,10 +28,8 @@
  * appended; one holding a change Automerge rejects is reported whole and none
  * of it is applied or kept. Changes whose dependencies have not arrived yet
  * are kept (Automerge queues them) and persisted once, with their record.
- * `applyLocal` applies changes this device made outside `change` (e.g. a
- * deterministic shared change) and seals them as a `local` record. Changes
- * that depend on a skipped (damaged) record wait the same way, until sync
- * delivers the missing change again.
+ * Changes that depend on a skipped (damaged) record wait the same way,
+ * until sync delivers the missing change again.
  *
  * Compaction: when a log passes `maxBytes` or `maxRecords`, `Automerge.save()`
  * becomes one snapshot record in a new log that atomically replaces the old one.
@@ -412,28 +410,6 @@ export class DocumentStore<D extends Docs> {
   }
 
   /**
-   * Applies changes made on this device outside `change` (deterministic shared
-   * changes such as a year's month buckets), in one batch, sealed as one
-   * record that leaves through the sink as `local`, so the sync layer pushes it.
-   */
-  applyLocal(name: Name<D>, changes: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>> {
-    this.slot(name);
-    return this.enqueue(name, async () => {
-      const fresh = await this.ensureFresh(name);
-      if (!fresh.ok) return fresh;
-      const result = await this.applyLocalBatch(name, changes);
-      if (!result.ok) return result;
-      const { applied, duplicates, rejected } = result.value;
-      const problems = [...rejected].map((index): RecordProblem => ({
-        doc: name,
-        index,
-        code: 'bad-automerge',
-      }));
-      return ok({ applied, duplicates, problems, stored: [] });
-    });
-  }
-
-  /**
    * Opens sealed records received from the relay and applies them: snapshots
    * merged as they are, changes in one batch; every record that brought
    * something is appended as it came (see the header). A record that does
@@ -607,68 +583,6 @@ export class DocumentStore<D extends Docs> {
     }
     const duplicates = Math.max(0, accepted.length - fresh - resolvedPending.length);
     return ok({ applied: fresh, duplicates, stored, badRecords: [...bad].sort((a, b) => a - b) });
-  }
-
-  private async applyLocalBatch(
-    name: Name<D>,
-    changes: readonly Uint8Array[],
-  ): Promise<StorageResult<{ applied: number; duplicates: number; rejected: Set<number> }>> {
-    const slot = this.slot(name);
-    if (changes.length === 0) return ok({ applied: 0, duplicates: 0, rejected: new Set() });
-    const beforeHeads = A.getHeads(slot.doc);
-    let after: A.Doc<D[Name<D>]>;
-    let rejected = new Set<number>();
-    try {
-      [after] = A.applyChanges(slot.doc, [...changes]);
-    } catch {
-      // Start again from what is durable, then find the offending changes.
-      await this.rollBack(name);
-      if (slot.stale) return err('io', 'could not reload the document from its log');
-      ({ doc: after, rejected } = applyOneByOne(slot.doc, changes, this.options.actor));
-    }
-    const accepted = changes.filter((_, i) => !rejected.has(i));
-    const newlyApplied = A.getChangesSince(after, beforeHeads);
-    let toWrite = newlyApplied;
-    const resolvedPending: string[] = [];
-    if (slot.pendingLogged.size > 0) {
-      // Changes logged earlier while waiting for their dependencies are on disk already.
-      toWrite = newlyApplied.filter((c) => {
-        const h = changeHash(c);
-        if (!slot.pendingLogged.has(h)) return true;
-        resolvedPending.push(h);
-        return false;
-      });
-    }
-    const newlyPending: Uint8Array[] = [];
-    const newlyPendingHashes = new Set<string>();
-    if (hasPending(after)) {
-      for (const c of accepted) {
-        const h = changeHash(c);
-        if (A.hasHeads(after, [h]) || slot.pendingLogged.has(h) || newlyPendingHashes.has(h)) {
-          continue;
-        }
-        newlyPendingHashes.add(h);
-        newlyPending.push(c);
-      }
-    }
-    slot.doc = after;
-    const fresh = [...toWrite, ...newlyPending];
-    if (fresh.length > 0) {
-      const written = await this.append(name, { kind: 'changes', changes: fresh }, 'local');
-      if (!written.ok) {
-        await this.rollBack(name);
-        return written;
-      }
-    }
-    for (const h of resolvedPending) slot.pendingLogged.delete(h);
-    for (const h of newlyPendingHashes) slot.pendingLogged.add(h);
-    if (newlyApplied.length > 0 || rejected.size > 0) {
-      slot.published = after;
-      this.emit({ doc: name, origin: 'local' });
-      this.maybeCompact(name);
-    }
-    const duplicates = Math.max(0, accepted.length - fresh.length - resolvedPending.length);
-    return ok({ applied: fresh.length, duplicates, rejected });
   }
 
   /** Writes the initial state's changes if the log does not hold them yet. */
