@@ -4,7 +4,7 @@
  */
 import { fromHex, ready } from '@cairn/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MemoryFiles, MemoryLogStorage } from '../storage';
+import { MemoryFiles, MemoryLogStorage, type RecordEvent } from '../storage';
 import { Controller } from './controller';
 import { describeProblems } from './problems';
 import { createStore } from './store';
@@ -194,6 +194,121 @@ describe('Controller', () => {
     const csv = c.exportCsv();
     expect(csv.length).toBeGreaterThan(0);
     expect(csv.some((f) => f.text.includes('Drink water'))).toBe(true);
+  });
+});
+
+describe('Controller: one record per user action', () => {
+  /** A controller on a named device whose every appended record is counted, by document. */
+  async function counted(): Promise<{ c: Controller; since: () => Record<string, number> }> {
+    const events: RecordEvent[] = [];
+    const store = createStore(await MemoryLogStorage.open(new MemoryFiles()), K_MASTER, undefined, {
+      recorded: (e) => events.push(e),
+    });
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const c = new Controller({
+      store,
+      reports: loaded.value,
+      wipe: () => Promise.resolve({ ok: true }),
+      now: () => NOW,
+      device: { node: '0123456789abcdef', label: 'Phone' },
+    });
+    let seen = 0;
+    const since = (): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const e of events.slice(seen)) out[e.doc] = (out[e.doc] ?? 0) + 1;
+      seen = events.length;
+      return out;
+    };
+    return { c, since };
+  }
+
+  it('writes one record per document an action changes, the new year and the label included', async () => {
+    const { c, since } = await counted();
+    // Onboarding: the profile's genesis (a fresh log starts with it), then ONE record with
+    // the name, the time zone and this device's label.
+    expect(await c.setProfile({ name: 'Ada', timezone: 'Europe/Paris' })).toEqual({ ok: true });
+    expect(since()).toEqual({ profile: 2 });
+    expect(await c.createHabit(draft)).toEqual({ ok: true });
+    expect(since()).toEqual({ templates: 2 });
+    const id = c.habits()[0]?.id ?? '';
+    await c.checkIn(id, '2026-03-04', { status: 'done' });
+    expect(since()).toEqual({ observations: 2 });
+    // The first check-in of 2027 brings that year's month buckets: one record still.
+    expect(await c.checkIn(id, '2027-01-01', { status: 'done' })).toEqual({ ok: true });
+    expect(since()).toEqual({ observations: 1 });
+    expect(await c.addOneOff('Call the bank', '2028-02-29')).toEqual({ ok: true });
+    expect(since()).toEqual({ oneOffs: 2 });
+    expect(await c.addOneOff('Post a letter', '2029-06-01')).toEqual({ ok: true });
+    expect(since()).toEqual({ oneOffs: 1 });
+    // Two documents, one record each.
+    expect(await c.deleteHabit(id)).toEqual({ ok: true });
+    expect(since()).toEqual({ templates: 1, observations: 1 });
+  });
+
+  it('labels this device with its first edit, in the profile, once', async () => {
+    const { c, since } = await counted();
+    await c.setProfile({ name: 'Ada', timezone: 'Europe/Paris' });
+    since();
+    expect(await c.createHabit(draft)).toEqual({ ok: true });
+    expect(await c.createHabit({ ...draft, name: 'Read' })).toEqual({ ok: true });
+    expect(since()).toEqual({ templates: 3 });
+  });
+
+  it('writes nothing for a refused action, and says why', async () => {
+    const { c, since } = await counted();
+    await c.setProfile({ name: 'Ada', timezone: 'Europe/Paris' });
+    await c.createHabit(draft);
+    since();
+    const id = c.habits()[0]?.id ?? '';
+    expect(await c.createHabit({ ...draft, name: '  ' })).toEqual({
+      ok: false,
+      message: 'A habit needs a name.',
+    });
+    expect(await c.checkIn(id, '2026-02-30', { status: 'done' })).toEqual({
+      ok: false,
+      message: 'That is not a day on the calendar.',
+    });
+    expect(await c.checkIn('gone', '2026-03-04', { status: 'done' })).toEqual({
+      ok: false,
+      message: 'That habit no longer exists.',
+    });
+    expect(await c.addOneOff(' ', '2026-03-04')).toEqual({
+      ok: false,
+      message: 'A task needs a title.',
+    });
+    expect(await c.restoreCategory('never')).toEqual({
+      ok: false,
+      message: 'That category is no longer there to restore.',
+    });
+    expect(since()).toEqual({});
+    // And the documents are still writable.
+    expect(await c.checkIn(id, '2026-03-04', { status: 'done' })).toEqual({ ok: true });
+  });
+
+  it('applies an import as one record per document it changes, as its preview counted', async () => {
+    const source = await onboarded();
+    await source.createHabit(draft);
+    const habit = source.habits()[0]?.id ?? '';
+    await source.checkIn(habit, '2025-12-31', { status: 'done' });
+    await source.addOneOff('Call', '2026-03-04');
+    const { c, since } = await counted();
+    await c.setProfile({ name: 'Bea', timezone: 'UTC' });
+    await c.checkIn('gone', '2026-03-04', {});
+    since();
+    const preview = c.previewImport(source.exportJson());
+    if ('error' in preview) throw new Error(preview.error);
+    expect(preview.summary).toEqual([
+      'Set your profile to Ada (Europe/Paris)',
+      'Add 1 habit',
+      'Add 1 check-in',
+      'Add 1 one-off',
+    ]);
+    expect(since()).toEqual({});
+    expect(await preview.apply()).toEqual({ ok: true });
+    // Check-ins of 2025 and one-offs of 2026: their months come in the same record.
+    expect(since()).toEqual({ profile: 1, templates: 2, observations: 2, oneOffs: 2 });
+    expect(c.dueOn('2025-12-31')[0]?.status).toBe('done');
   });
 });
 

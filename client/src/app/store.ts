@@ -2,7 +2,10 @@
 import type * as A from '@automerge/automerge';
 import { initialDocument, type DocName, type DocTypes } from '../domain';
 import { DocumentStore, type BackgroundError, type LogStorage, type RecordSink } from '../storage';
-import type { AppDocs } from './controller';
+
+/** The store's documents, as a mapped type (the store wants an index-signature-compatible map). */
+export type AppDocs = { [K in DocName]: DocTypes[K] };
+export type AppStore = DocumentStore<AppDocs>;
 
 function documents(): { [K in DocName]: () => A.Doc<DocTypes[K]> } {
   return {
@@ -20,7 +23,7 @@ export function createStore(
   onBackgroundError?: (error: BackgroundError<DocName>) => void,
   /** Receives every sealed record appended (the sync layer's outbox). */
   sink?: RecordSink<DocName>,
-): DocumentStore<AppDocs> {
+): AppStore {
   return new DocumentStore<AppDocs>({
     storage,
     kMaster,

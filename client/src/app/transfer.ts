@@ -1,29 +1,38 @@
 /**
  * Export (JSON and CSV, plaintext for the user) and import of a JSON export. An import
- * is previewed first: the domain's `applyImport` runs on copies of the documents and the
- * preview counts what it adds and changes, and says what it leaves out (check-ins of
- * habits neither in the file nor on the device); applying then writes the same
- * mutators through the store, so each write is durable before the UI reports it.
+ * is previewed first: the domain's `applyImport` runs its five parts on copies of the
+ * documents and the preview counts what they add and change, and says what it leaves
+ * out (check-ins of habits neither in the file nor on the device); applying then runs
+ * the same parts (`importParts`), each as one action on its document through the
+ * store, so each write is durable before the UI reports it.
  */
 import * as A from '@automerge/automerge';
+import { ok } from '@cairn/shared/result';
 import {
+  IMPORT_ORDER,
   allObservations,
   allOneOffs,
   applyImport,
   exportCsv as domainCsv,
   exportJson as domainJson,
-  importMonths,
+  importParts,
+  knownHabits,
   listCategories,
   listHabits,
-  monthOf,
   parseImportJson,
   readProfile,
   unknownHabitCheckIns,
   type CsvFile,
+  type DocName,
+  type DocTypes,
+  type DomainError,
   type ExportData,
+  type ImportContext,
   type ImportOptions,
+  type Result,
 } from '../domain';
-import type { AppStore } from './controller';
+import { say } from './messages';
+import type { AppStore } from './store';
 import type { ImportPreview, Outcome } from './types';
 
 function docs(store: AppStore) {
@@ -68,21 +77,26 @@ function lines(d: Diff, one: string, many: string): string[] {
   return out;
 }
 
+/** Runs a command on a document as one action, durably (the app's write path). */
+export type Transact = <K extends DocName>(
+  name: K,
+  command: (doc: A.Doc<DocTypes[K]>) => Result<A.Doc<DocTypes[K]>, DomainError>,
+) => Promise<Outcome>;
+
 export interface ImportWriter {
-  /** Runs one import step as a durable change of a document. */
-  write(step: ImportStep): Promise<Outcome>;
-  /** Prepares the month buckets the import writes to. */
-  ensureMonths(name: 'observations' | 'oneOffs', months: string[]): Promise<Outcome>;
+  write: Transact;
   /** After a successful import (e.g. to note the day). */
   done(): Promise<void>;
 }
 
-export type ImportStep =
-  | { doc: 'profile'; data: ExportData }
-  | { doc: 'categories'; data: ExportData }
-  | { doc: 'templates'; data: ExportData }
-  | { doc: 'observations'; data: ExportData }
-  | { doc: 'oneOffs'; data: ExportData };
+function importPart<K extends DocName>(
+  name: K,
+  writer: ImportWriter,
+  data: ExportData,
+  context: ImportContext,
+): Promise<Outcome> {
+  return writer.write(name, (doc) => ok(importParts[name](doc, data, context)));
+}
 
 export function previewImport(
   store: AppStore,
@@ -92,7 +106,7 @@ export function previewImport(
   writer: ImportWriter,
 ): ImportPreview | { error: string } {
   const parsed = parseImportJson(text);
-  if (!parsed.ok) return { error: `This file cannot be imported: ${parsed.error.message}` };
+  if (!parsed.ok) return { error: say(parsed.error) };
   const data = parsed.value;
   const before = docs(store);
   // On copies: changing a document makes the original read-only for Automerge, and the
@@ -149,22 +163,9 @@ export function previewImport(
     summary,
     warnings,
     async apply() {
-      const months = importMonths(data);
-      const steps: (() => Promise<Outcome>)[] = [
-        () => writer.write({ doc: 'profile', data }),
-        () => writer.write({ doc: 'categories', data }),
-        () => writer.write({ doc: 'templates', data }),
-        () => writer.ensureMonths('observations', months.observations),
-        () => writer.write({ doc: 'observations', data }),
-        () =>
-          writer.ensureMonths('oneOffs', [
-            ...months.oneOffs,
-            ...data.oneOffs.map((o) => monthOf(o.date)),
-          ]),
-        () => writer.write({ doc: 'oneOffs', data }),
-      ];
-      for (const step of steps) {
-        const r = await step();
+      const context = { sha256Hex, known: knownHabits(store.doc('templates'), data), options };
+      for (const name of IMPORT_ORDER) {
+        const r = await importPart(name, writer, data, context);
         if (!r.ok) return r;
       }
       await writer.done();

@@ -32,6 +32,8 @@ import { updateProfile } from './profile';
 import { cronRule, type ScheduleEntry, type ScheduleRule } from './rules';
 import type {
   CategoriesDoc,
+  DocName,
+  DocTypes,
   ObservationsDoc,
   OneOffsDoc,
   ProfileDoc,
@@ -190,30 +192,63 @@ export interface AutomergeDocs {
   oneOffs: A.Doc<OneOffsDoc>;
 }
 
+/** What every part of one import shares. */
+export interface ImportContext {
+  sha256Hex: Sha256Hex;
+  /** `knownHabits` of the install's habits before the import. */
+  known: ReadonlySet<string>;
+  options?: ImportOptions;
+}
+
+type ImportPart<T> = (doc: A.Doc<T>, data: ExportData, context: ImportContext) => A.Doc<T>;
+
 /**
- * The whole import for the app: prepares months and applies every part.
- * Returns the new documents; persist `Automerge.getChanges(before, after)` of each.
+ * The import of one document: its month buckets prepared, then one
+ * `Automerge.change`. The preview runs all five on copies (`applyImport`), the
+ * app runs each as one action on its document (`DocumentStore.transact`), in
+ * `IMPORT_ORDER`, so what it writes is what the preview counted.
  */
+export const importParts: { readonly [K in DocName]: ImportPart<DocTypes[K]> } = {
+  profile: (doc, data, { options }) => A.change(doc, (d) => importProfile(d, data, options)),
+  categories: (doc, data, { options }) => A.change(doc, (d) => importCategories(d, data, options)),
+  templates: (doc, data, { options }) => A.change(doc, (d) => importHabits(d, data, options)),
+  observations: (doc, data, { sha256Hex, known, options }) =>
+    A.change(ensureObservationMonths(doc, importMonths(data).observations), (d) =>
+      importCheckIns(d, data, sha256Hex, known, options),
+    ),
+  oneOffs: (doc, data, { options }) =>
+    // One-offs can move between months on import (a newer date in the file).
+    A.change(
+      ensureOneOffMonths(doc, [
+        ...importMonths(data).oneOffs,
+        ...data.oneOffs.map((o) => monthOf(o.date)),
+      ]),
+      (d) => importOneOffs(d, data, options),
+    ),
+};
+
+/** Habits before their check-ins. */
+export const IMPORT_ORDER = [
+  'profile',
+  'categories',
+  'templates',
+  'observations',
+  'oneOffs',
+] as const;
+
+/** The whole import, on the documents given (copies, for a preview): the new documents. */
 export function applyImport(
   docs: AutomergeDocs,
   data: ExportData,
   sha256Hex: Sha256Hex,
   options: ImportOptions = {},
 ): AutomergeDocs {
-  const months = importMonths(data);
-  const known = knownHabits(docs.templates, data);
-  const observations = ensureObservationMonths(docs.observations, months.observations);
-  const oneOffs = ensureOneOffMonths(docs.oneOffs, months.oneOffs);
-  // One-offs can move between months on import (a newer date in the file).
-  const oneOffsReady = ensureOneOffMonths(
-    oneOffs,
-    data.oneOffs.map((o) => monthOf(o.date)),
-  );
+  const context: ImportContext = { sha256Hex, known: knownHabits(docs.templates, data), options };
   return {
-    profile: A.change(docs.profile, (d) => importProfile(d, data, options)),
-    categories: A.change(docs.categories, (d) => importCategories(d, data, options)),
-    templates: A.change(docs.templates, (d) => importHabits(d, data, options)),
-    observations: A.change(observations, (d) => importCheckIns(d, data, sha256Hex, known, options)),
-    oneOffs: A.change(oneOffsReady, (d) => importOneOffs(d, data, options)),
+    profile: importParts.profile(docs.profile, data, context),
+    categories: importParts.categories(docs.categories, data, context),
+    templates: importParts.templates(docs.templates, data, context),
+    observations: importParts.observations(docs.observations, data, context),
+    oneOffs: importParts.oneOffs(docs.oneOffs, data, context),
   };
 }

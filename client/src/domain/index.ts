@@ -8,15 +8,16 @@
  *
  *   // create (first launch) — every device starts from the same genesis
  *   let obs = initialDocument('observations');            // or Automerge.load(bytes)
- *   // edit
- *   const before = obs;
- *   obs = ensureObservationMonths(obs, [monthOf(date)]);   // buckets of new months/years
- *   obs = Automerge.change(obs, (d) => { checkIn(d, input, sha256Hex); });
- *   persist(Automerge.getChanges(before, obs));            // not only getLastLocalChange
+ *   // edit: one command per user action (commands.ts), checked before it writes
+ *   const next = recordCheckIn(obs, habit, date, { status: 'done' }, context);
+ *   if (!next.ok) say(next.error);                         // a DomainError code
+ *   persist(Automerge.getChanges(obs, next.value));        // the new year's buckets too
  *   // read (plain values for React)
  *   agendaFor(templates, obs, today, timeZone, sha256Hex);
- *   // receive
- *   obs = applyChangesBatch(obs, changes);                 // one call per batch
+ *
+ * The app runs each command through `DocumentStore.transact`, which does the
+ * persisting (one sealed record per document) and applies received changes
+ * in one batch.
  *
  * Strings inside the documents are Automerge ImmutableStrings; always read
  * through the readers here (listHabits, observationsOn, …), which return
@@ -187,16 +188,35 @@ export { EXPORT_FORMAT, EXPORT_VERSION, ExportData, ExportRule, parseImportJson 
 export { exportCsv, exportJson, toCsv } from './export';
 export type { CsvFile, Docs } from './export';
 export {
+  IMPORT_ORDER,
   applyImport,
   importCategories,
   importCheckIns,
   importHabits,
   importMonths,
   importOneOffs,
+  importParts,
   importProfile,
   knownHabits,
   unknownHabitCheckIns,
 } from './import';
-export type { AutomergeDocs, ImportOptions } from './import';
+export type { AutomergeDocs, ImportContext, ImportOptions } from './import';
 
-export { applyChangesBatch } from './sync';
+export {
+  bringBackCategory,
+  createCategory,
+  createHabit,
+  createOneOff,
+  editCategory,
+  editHabit,
+  labelDevice,
+  markOneOff,
+  recordCheckIn,
+  removeCategory,
+  removeCheckInsOf,
+  removeHabit,
+  removeOneOff,
+  saveProfile,
+  setArchived,
+} from './commands';
+export type { CheckInUpdate, ProfileInput } from './commands';

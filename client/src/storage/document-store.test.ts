@@ -1,5 +1,5 @@
 import * as A from '@automerge/automerge';
-import { frameRecord, fromHex, parseFrames, ready } from '@cairn/shared';
+import { err, frameRecord, fromHex, ok, parseFrames, ready, type Result } from '@cairn/shared';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DocumentStore,
@@ -155,6 +155,94 @@ describe('DocumentStore: write path', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     const again = await loaded(await storage.reopen());
     expect(Object.keys(items(again))).toHaveLength(20);
+  });
+});
+
+describe('DocumentStore: transact, one record per action', () => {
+  /** A change every device makes alike (a fixed actor at time 0), like a year's month buckets. */
+  const sharedChange = (): Uint8Array =>
+    A.getLastLocalChange(
+      A.change(A.clone(initial(), { actor: 'ca1e0000'.repeat(4) }), { time: 0 }, (d) => {
+        d.items.bucket = 0;
+      }),
+    )!;
+  /** The command of one action: the shared change it needs, then its own edit. */
+  const withBucket =
+    (key: string) =>
+    (doc: A.Doc<Notes>): Result<A.Doc<Notes>, never> => {
+      const [ready] = A.applyChanges(doc, [sharedChange()]);
+      return ok(
+        A.change(ready, (d) => {
+          d.items[key] = 1;
+        }),
+      );
+    };
+  const opened = (record: Uint8Array) => {
+    const r = DocumentCipher.forDocuments(K_MASTER, ['notes']).get('notes')!.open(record);
+    if (!r.ok || r.value.kind !== 'changes') throw new Error('not a changes record');
+    return r.value.changes;
+  };
+
+  it('seals every change of one command as one record, a shared change included', async () => {
+    const storage = new MemoryLogStorage();
+    const events: RecordEvent[] = [];
+    const store = await loaded(storage, { sink: { recorded: (e) => events.push(e) } });
+    await put(store, 'a', 1);
+    const records = parseFrames(logOf(storage)).records.length;
+    const sent = events.length;
+    const r = await store.transact('notes', withBucket('b'));
+    expect(r.ok).toBe(true);
+    const log = parseFrames(logOf(storage)).records;
+    expect(log.length).toBe(records + 1);
+    expect(events.slice(sent).map((e) => e.record)).toEqual([log.at(-1)]);
+    expect(opened(log.at(-1)!)).toHaveLength(2);
+    expect(items(store)).toEqual({ a: 1, bucket: 0, b: 1 });
+    expect(items(await loaded(await storage.reopen()))).toEqual({ a: 1, bucket: 0, b: 1 });
+    // The shared change is present now: the next action's record holds its own change only.
+    await store.transact('notes', withBucket('c'));
+    expect(opened(parseFrames(logOf(storage)).records.at(-1)!)).toHaveLength(1);
+  });
+
+  it('writes nothing when the command errs, and the document stays writable', async () => {
+    const storage = new MemoryLogStorage();
+    const events: RecordEvent[] = [];
+    const store = await loaded(storage, { sink: { recorded: (e) => events.push(e) } });
+    await put(store, 'a', 1);
+    const size = logOf(storage).length;
+    const sent = events.length;
+    const notified: string[] = [];
+    store.subscribe((e) => notified.push(e.origin));
+    const r = await store.transact('notes', () => err({ code: 'refused' as const }));
+    expect(r).toEqual({ ok: false, error: { code: 'refused' } });
+    expect(logOf(storage).length).toBe(size);
+    expect(events.length).toBe(sent);
+    expect(notified).toEqual([]);
+    await put(store, 'b', 2);
+    expect(items(await loaded(await storage.reopen()))).toEqual({ a: 1, b: 2 });
+  });
+
+  it('writes nothing for a command that returns the document unchanged', async () => {
+    const storage = new MemoryLogStorage();
+    const store = await loaded(storage);
+    await put(store, 'a', 1);
+    const size = logOf(storage).length;
+    const r = await store.transact('notes', (doc) => ok(doc));
+    expect(r.ok).toBe(true);
+    expect(logOf(storage).length).toBe(size);
+  });
+
+  it('rolls a failed append back whole: shared change and edit are written again later', async () => {
+    const storage = new MemoryLogStorage();
+    const store = await loaded(storage);
+    await put(store, 'a', 1);
+    storage.failNextAppend('quota');
+    const failed = await store.transact('notes', withBucket('b'));
+    expect(failed.ok ? 'ok' : failed.error.code).toBe('quota');
+    expect(items(store)).toEqual({ a: 1 });
+    const retried = await store.transact('notes', withBucket('b'));
+    expect(retried.ok).toBe(true);
+    expect(opened(parseFrames(logOf(storage)).records.at(-1)!)).toHaveLength(2);
+    expect(items(await loaded(await storage.reopen()))).toEqual({ a: 1, bucket: 0, b: 1 });
   });
 });
 
@@ -469,7 +557,7 @@ describe('DocumentStore: compaction', () => {
   });
 });
 
-describe('DocumentStore: local changes made outside change()', () => {
+describe('DocumentStore: shared changes a command applies', () => {
   it('logs them once and hands them to the record sink as local', async () => {
     const storage = new MemoryLogStorage();
     const events: RecordEvent[] = [];
@@ -482,10 +570,14 @@ describe('DocumentStore: local changes made outside change()', () => {
       },
     );
     const change = A.getLastLocalChange(shared)!;
-    const first = await store.applyLocal('notes', [change]);
-    expect(first.ok && first.value.applied).toBe(1);
-    const again = await store.applyLocal('notes', [change]);
-    expect(again.ok && again.value.duplicates).toBe(1);
+    const apply = (doc: A.Doc<Notes>): Result<A.Doc<Notes>, never> =>
+      ok(A.applyChanges(doc, [change])[0]);
+    const first = await store.transact('notes', apply);
+    expect(first.ok).toBe(true);
+    const size = logOf(storage).length;
+    const again = await store.transact('notes', apply);
+    expect(again.ok).toBe(true);
+    expect(logOf(storage).length).toBe(size);
     expect(events.map((e) => e.origin)).toEqual(['local', 'local']);
     expect(items(store)).toEqual({ bucket: 0 });
   });

@@ -1,11 +1,14 @@
 /**
  * The documents in memory, each backed by its sealed log (sealed-log.ts).
  *
- * Write path: `change` runs `Automerge.change`, seals the one new change, and
- * appends it (flushed). Only then does it notify subscribers and resolve, so the
- * UI never reports a write that is not durable. If the append fails (quota), the
- * document is reloaded from its log — the in-memory state never stays ahead of
- * what is on disk — and the error is returned as a value.
+ * Write path: `transact` runs one user action's command on a document, seals
+ * every change it made as ONE record (DESIGN §2: one user action is one sealed
+ * record per document), and appends it (flushed). Only then does it notify
+ * subscribers and resolve, so the UI never reports a write that is not
+ * durable. If the append fails (quota), the document is reloaded from its log
+ * — the in-memory state never stays ahead of what is on disk — and the error
+ * is returned as a value; a command's own error writes nothing. `change` is
+ * `transact` over one `Automerge.change`.
  *
  * Load: frames are parsed, a torn tail is truncated, every record is opened; one
  * that does not open is reported (`problems()`) and skipped. The document starts
@@ -25,10 +28,8 @@
  * appended; one holding a change Automerge rejects is reported whole and none
  * of it is applied or kept. Changes whose dependencies have not arrived yet
  * are kept (Automerge queues them) and persisted once, with their record.
- * `applyLocal` applies changes this device made outside `change` (e.g. a
- * deterministic shared change) and seals them as a `local` record. Changes
- * that depend on a skipped (damaged) record wait the same way, until sync
- * delivers the missing change again.
+ * Changes that depend on a skipped (damaged) record wait the same way,
+ * until sync delivers the missing change again.
  *
  * Compaction: when a log passes `maxBytes` or `maxRecords`, `Automerge.save()`
  * becomes one snapshot record in a new log that atomically replaces the old one.
@@ -46,6 +47,7 @@
  * Await `ready()` of @cairn/shared before constructing a store (it derives keys).
  */
 import * as A from '@automerge/automerge';
+import type { Result } from '@cairn/shared';
 import { applyOneByOne, buildDocument, changeHash, hasPending } from './document-load';
 import type { LogStorage, StorageError, StorageResult } from './log-storage';
 import {
@@ -338,30 +340,53 @@ export class DocumentStore<D extends Docs> {
   }
 
   /**
-   * Changes a document; resolves after the change is durably appended. A no-op
-   * `fn` writes nothing and resolves with the unchanged document.
+   * Runs one user action on a document and persists all of it as ONE sealed
+   * record: `command` gets the document and returns the next one (made with
+   * `Automerge.change`, and with the deterministic shared changes it needs
+   * applied first, such as a new year's month buckets) or an expected error.
+   * Every change between the two goes into the record, which is appended and
+   * flushed before the promise resolves; an error writes nothing and resolves
+   * as it came. A command that returns the document unchanged writes nothing.
+   *
+   * A command validates before its first change: once a newer version of a
+   * document was made, Automerge refuses to change the old one, so a command
+   * that changed the document and then failed would leave it unwritable.
    */
-  change<K extends Name<D>>(
+  transact<K extends Name<D>, E = never>(
     name: K,
-    fn: A.ChangeFn<D[K]>,
-    options?: ChangeOptions,
-  ): Promise<StorageResult<A.Doc<D[K]>>> {
+    command: (doc: A.Doc<D[K]>) => Result<A.Doc<D[K]>, E>,
+  ): Promise<Result<A.Doc<D[K]>, E | StorageError>> {
     this.slot(name);
-    return this.enqueue(name, async () => {
+    return this.enqueue(name, async (): Promise<Result<A.Doc<D[K]>, E | StorageError>> => {
       const fresh = await this.ensureFresh(name);
       if (!fresh.ok) return fresh;
       const slot = fresh.value;
       const before = slot.doc;
-      const after = options === undefined ? A.change(before, fn) : A.change(before, options, fn);
-      if (after === before) return ok(before);
-      const change = A.getLastLocalChange(after);
-      if (change === undefined) throw new Error('Automerge changed the document but has no change');
-      slot.doc = after;
-      const written = await this.append(name, { kind: 'changes', changes: [change] }, 'local');
-      if (!written.ok) {
-        await this.rollBack(name);
-        return written;
+      const heads = A.getHeads(before);
+      const outcome = command(before);
+      if (!outcome.ok || outcome.value === before) return outcome;
+      const after = outcome.value;
+      if (hasPending(after) && !hasPending(before)) {
+        throw new Error(`a command on ${name} applied changes whose dependencies are missing`);
       }
+      // Changes logged earlier while they waited for their dependencies are on disk already.
+      const resolved: string[] = [];
+      const changes = A.getChangesSince(after, heads).filter((c) => {
+        if (slot.pendingLogged.size === 0) return true;
+        const h = changeHash(c);
+        if (!slot.pendingLogged.has(h)) return true;
+        resolved.push(h);
+        return false;
+      });
+      slot.doc = after;
+      if (changes.length > 0) {
+        const written = await this.append(name, { kind: 'changes', changes }, 'local');
+        if (!written.ok) {
+          await this.rollBack(name);
+          return written;
+        }
+      }
+      for (const h of resolved) slot.pendingLogged.delete(h);
       slot.published = after;
       this.emit({ doc: name, origin: 'local' });
       this.maybeCompact(name);
@@ -370,25 +395,18 @@ export class DocumentStore<D extends Docs> {
   }
 
   /**
-   * Applies changes made on this device outside `change` (deterministic shared
-   * changes such as a year's month buckets), in one batch, sealed as one
-   * record that leaves through the sink as `local`, so the sync layer pushes it.
+   * Changes a document with one `Automerge.change` (a `transact` that cannot
+   * fail but for storage); resolves after the change is durably appended. A
+   * no-op `fn` writes nothing and resolves with the unchanged document.
    */
-  applyLocal(name: Name<D>, changes: readonly Uint8Array[]): Promise<StorageResult<ApplyReport>> {
-    this.slot(name);
-    return this.enqueue(name, async () => {
-      const fresh = await this.ensureFresh(name);
-      if (!fresh.ok) return fresh;
-      const result = await this.applyLocalBatch(name, changes);
-      if (!result.ok) return result;
-      const { applied, duplicates, rejected } = result.value;
-      const problems = [...rejected].map((index): RecordProblem => ({
-        doc: name,
-        index,
-        code: 'bad-automerge',
-      }));
-      return ok({ applied, duplicates, problems, stored: [] });
-    });
+  change<K extends Name<D>>(
+    name: K,
+    fn: A.ChangeFn<D[K]>,
+    options?: ChangeOptions,
+  ): Promise<StorageResult<A.Doc<D[K]>>> {
+    return this.transact(name, (doc) =>
+      ok(options === undefined ? A.change(doc, fn) : A.change(doc, options, fn)),
+    );
   }
 
   /**
@@ -565,68 +583,6 @@ export class DocumentStore<D extends Docs> {
     }
     const duplicates = Math.max(0, accepted.length - fresh - resolvedPending.length);
     return ok({ applied: fresh, duplicates, stored, badRecords: [...bad].sort((a, b) => a - b) });
-  }
-
-  private async applyLocalBatch(
-    name: Name<D>,
-    changes: readonly Uint8Array[],
-  ): Promise<StorageResult<{ applied: number; duplicates: number; rejected: Set<number> }>> {
-    const slot = this.slot(name);
-    if (changes.length === 0) return ok({ applied: 0, duplicates: 0, rejected: new Set() });
-    const beforeHeads = A.getHeads(slot.doc);
-    let after: A.Doc<D[Name<D>]>;
-    let rejected = new Set<number>();
-    try {
-      [after] = A.applyChanges(slot.doc, [...changes]);
-    } catch {
-      // Start again from what is durable, then find the offending changes.
-      await this.rollBack(name);
-      if (slot.stale) return err('io', 'could not reload the document from its log');
-      ({ doc: after, rejected } = applyOneByOne(slot.doc, changes, this.options.actor));
-    }
-    const accepted = changes.filter((_, i) => !rejected.has(i));
-    const newlyApplied = A.getChangesSince(after, beforeHeads);
-    let toWrite = newlyApplied;
-    const resolvedPending: string[] = [];
-    if (slot.pendingLogged.size > 0) {
-      // Changes logged earlier while waiting for their dependencies are on disk already.
-      toWrite = newlyApplied.filter((c) => {
-        const h = changeHash(c);
-        if (!slot.pendingLogged.has(h)) return true;
-        resolvedPending.push(h);
-        return false;
-      });
-    }
-    const newlyPending: Uint8Array[] = [];
-    const newlyPendingHashes = new Set<string>();
-    if (hasPending(after)) {
-      for (const c of accepted) {
-        const h = changeHash(c);
-        if (A.hasHeads(after, [h]) || slot.pendingLogged.has(h) || newlyPendingHashes.has(h)) {
-          continue;
-        }
-        newlyPendingHashes.add(h);
-        newlyPending.push(c);
-      }
-    }
-    slot.doc = after;
-    const fresh = [...toWrite, ...newlyPending];
-    if (fresh.length > 0) {
-      const written = await this.append(name, { kind: 'changes', changes: fresh }, 'local');
-      if (!written.ok) {
-        await this.rollBack(name);
-        return written;
-      }
-    }
-    for (const h of resolvedPending) slot.pendingLogged.delete(h);
-    for (const h of newlyPendingHashes) slot.pendingLogged.add(h);
-    if (newlyApplied.length > 0 || rejected.size > 0) {
-      slot.published = after;
-      this.emit({ doc: name, origin: 'local' });
-      this.maybeCompact(name);
-    }
-    const duplicates = Math.max(0, accepted.length - fresh.length - resolvedPending.length);
-    return ok({ applied: fresh.length, duplicates, rejected });
   }
 
   /** Writes the initial state's changes if the log does not hold them yet. */

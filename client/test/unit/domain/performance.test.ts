@@ -7,7 +7,6 @@ import * as A from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
-  applyChangesBatch,
   checkIn,
   ensureObservationMonths,
   initialDocument,
@@ -15,6 +14,7 @@ import {
   observationsBetween,
   type ObservationsDoc,
 } from '../../../src/domain';
+import { DocumentCipher, DocumentStore, MemoryLogStorage } from '../../../src/storage';
 import { ACTOR_A, ACTOR_B, NOW, sha256Hex } from './helpers';
 
 const median = (xs: number[]): number => {
@@ -105,8 +105,24 @@ describe('document shape keeps per-change cost flat', () => {
   });
 });
 
-describe('applyChangesBatch', () => {
-  it('applies ~2k received changes in one call, faster than one call each', () => {
+describe('DocumentStore.receiveRecords: a page of received changes applied in one call', () => {
+  const K_MASTER = new Uint8Array(32).fill(9);
+  const cipher = DocumentCipher.forDocuments(K_MASTER, ['observations']).get('observations')!;
+  /** One sealed record per change, as the relay delivers them (one event each). */
+  const sealEach = (changes: readonly Uint8Array[]): Uint8Array[] =>
+    changes.map((c) => cipher.seal({ kind: 'changes', changes: [c] }));
+  async function receiver(): Promise<DocumentStore<{ observations: ObservationsDoc }>> {
+    const store = new DocumentStore<{ observations: ObservationsDoc }>({
+      storage: new MemoryLogStorage(),
+      kMaster: K_MASTER,
+      documents: { observations: () => initialDocument('observations', ACTOR_B) },
+    });
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error(loaded.error.code);
+    return store;
+  }
+
+  it('applies ~2k received changes in one call, faster than one call each', async () => {
     let source = ensureObservationMonths(initialDocument('observations', ACTOR_A), ['2026-01']);
     const before = source;
     for (let i = 0; i < 2000; i++) {
@@ -128,29 +144,45 @@ describe('applyChangesBatch', () => {
       A.getChanges(initialDocument('observations'), before),
     );
     expect(changes.length).toBeGreaterThan(2000);
+    const records = sealEach(changes);
 
+    const batched = await receiver();
     let t0 = performance.now();
-    const batched = applyChangesBatch(initialDocument('observations', ACTOR_B), changes);
+    const page = await batched.receiveRecords('observations', records);
     const batchMs = performance.now() - t0;
+    expect(page.ok).toBe(true);
 
+    const single = await receiver();
     t0 = performance.now();
-    let single = initialDocument('observations', ACTOR_B);
-    // Year change last in `changes` on purpose: one-by-one must also cope with out-of-order arrival.
-    for (const c of changes) single = applyChangesBatch(single, [c]);
+    // Year change last on purpose: one-by-one must also cope with out-of-order arrival.
+    for (const r of records) {
+      const one = await single.receiveRecords('observations', [r]);
+      expect(one.ok).toBe(true);
+    }
     const singleMs = performance.now() - t0;
 
     console.info(
-      `2k changes: batched ${batchMs.toFixed(0)} ms, one by one ${singleMs.toFixed(0)} ms (×${(singleMs / batchMs).toFixed(1)})`,
+      `2k records: one call ${batchMs.toFixed(0)} ms, one call each ${singleMs.toFixed(0)} ms (×${(singleMs / batchMs).toFixed(1)})`,
     );
-    expect(A.getHeads(batched)).toEqual(A.getHeads(source));
-    expect(A.getHeads(single)).toEqual(A.getHeads(source));
+    expect(batched.heads('observations')).toEqual(A.getHeads(source));
+    expect(single.heads('observations')).toEqual(A.getHeads(source));
     expect(batchMs).toBeLessThan(singleMs);
   });
 
-  it('is a no-op for an empty batch and for changes already applied', () => {
+  it('is a no-op for an empty page and for changes already applied', async () => {
     const doc = ensureObservationMonths(initialDocument('observations', ACTOR_A), ['2026-01']);
-    expect(applyChangesBatch(doc, [])).toBe(doc);
-    const again = applyChangesBatch(doc, A.getAllChanges(doc));
-    expect(A.getHeads(again)).toEqual(A.getHeads(doc));
+    const records = sealEach(A.getAllChanges(doc));
+    const store = await receiver();
+    const first = await store.receiveRecords('observations', records);
+    expect(first.ok).toBe(true);
+    const held = store.doc('observations');
+    const bytes = store.logStats('observations').bytes;
+    const empty = await store.receiveRecords('observations', []);
+    expect(empty.ok && empty.value.applied).toBe(0);
+    const again = await store.receiveRecords('observations', records);
+    expect(again.ok && again.value.applied).toBe(0);
+    expect(store.doc('observations')).toBe(held);
+    expect(store.logStats('observations').bytes).toBe(bytes);
+    expect(store.heads('observations')).toEqual(A.getHeads(doc));
   });
 });
