@@ -136,50 +136,15 @@ export const KNOWN_VIOLATIONS = [
     until: 'Outcome from the shared Result',
   },
   {
-    file: 'client/src/recovery/api.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'device/relay-address.ts',
-  },
-  {
     file: 'client/src/pairing/browser.ts',
     rules: [RESTRICTED_PATHS],
     until: 'device/ and boot/adopt.ts',
-  },
-  {
-    file: 'client/src/pairing/channel.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts and device/relay-address.ts',
-  },
-  {
-    file: 'client/src/pairing/devices.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts and device/relay-address.ts',
-  },
-  {
-    file: 'client/src/pairing/join-session.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts and device/relay-address.ts',
-  },
-  {
-    file: 'client/src/pairing/offer-session.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts',
   },
   // Browser I/O outside boot/ and the storage adapters.
   { file: 'client/src/main.tsx', rules: [GLOBALS, IMPORTS], until: 'boot/main.tsx' },
   { file: 'client/src/app/service-worker.ts', rules: [GLOBALS], until: 'boot/service-worker.ts' },
   { file: 'client/src/app/context.tsx', rules: [IMPORTS], until: 'ui/model-context.tsx' },
   { file: 'client/src/sync/socket.ts', rules: [GLOBALS], until: 'boot/browser.ts' },
-  {
-    file: 'client/src/sync/idb-sync-store.ts',
-    rules: [GLOBALS],
-    until: 'storage/idb/sync-database.ts',
-  },
-  {
-    file: 'client/src/storage/keys.ts',
-    rules: [GLOBALS],
-    until: 'storage/idb/key-vault.ts and device/keys.ts',
-  },
   // Product files that export test suites (removed when the contracts move to testkit/).
   {
     file: 'client/src/storage/log-storage-contract.ts',

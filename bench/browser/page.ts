@@ -13,7 +13,7 @@ import { createStore } from '../../client/src/app/store';
 import { DOC_NAMES, checkIn, initialDocument, type ObservationsDoc } from '../../client/src/domain';
 import { DocumentStore, OpfsLogStorage, saveMasterKey } from '../../client/src/storage';
 import { SyncEngine } from '../../client/src/sync/engine/engine';
-import { IdbSyncStore } from '../../client/src/sync/idb-sync-store';
+import { IdbSyncStore } from '../../client/src/storage/idb/sync-database';
 import { openReplica } from '../../client/src/sync/replica/open-replica';
 import { browserSocket } from '../../client/src/sync/socket';
 import { sha256Hex } from '../lib/workload';

@@ -11,7 +11,7 @@ const root = document.getElementById('root');
 if (root !== null) {
   createRoot(root).render(
     <StrictMode>
-      <Boot open={() => openApp({ userAgent: navigator.userAgent })} />
+      <Boot open={() => openApp({ navigator })} />
     </StrictMode>,
   );
 }

@@ -5,19 +5,18 @@
  */
 import { ready, sha256, toHex } from '@cairn/shared';
 import { DOC_NAMES } from '../domain';
-import {
-  OpfsLogStorage,
-  loadOrCreateDeviceKeys,
-  loadOrCreateMasterKey,
-  wipeLocalData,
-} from '../storage';
+import { Device } from '../device/device';
+import { OpfsLogStorage, loadOrCreateMasterKey, wipeLocalData } from '../storage';
+import { idbKeyVault } from '../storage/idb/keys';
+import { IdbSyncStore } from '../storage/idb/sync-database';
 import { BrowserRecovery } from '../recovery/browser';
-import { deviceLabel, openBrowserSync } from '../sync/browser';
+import { openBrowserSync } from '../sync/browser';
 import { initAutomerge } from './automerge';
 import { DOCUMENTS_LOADED_MARK, STORE_READY_MARK, markOnce } from './marks';
 import { Controller } from './controller';
 import { createStore } from './store';
 import type { AppModel } from './model';
+import type { NavigatorLike } from '../device/label';
 
 const TICK_MS = 60_000;
 
@@ -25,7 +24,7 @@ let opened: Promise<AppModel> | undefined;
 
 /** What only the page knows, handed in by main.tsx (app/ touches no browser global). */
 export interface PageFacts {
-  readonly userAgent: string;
+  readonly navigator: NavigatorLike;
 }
 
 async function open(page: PageFacts): Promise<AppModel> {
@@ -36,16 +35,28 @@ async function open(page: PageFacts): Promise<AppModel> {
     loadOrCreateMasterKey(),
     OpfsLogStorage.open(),
     // Its public key names this device in the clocks of its edits (domain/clock.ts).
-    loadOrCreateDeviceKeys(),
+    idbKeyVault.loadOrCreateDeviceKeys(),
   ]);
   if (!key.ok) throw new Error(`the device key could not be opened (${key.error.message})`);
   if (!storage.ok) throw new Error(`local storage could not be opened (${storage.error.message})`);
   markOnce(STORE_READY_MARK);
+  // The one connection to `cairn-sync`: the device keeps its account record
+  // there, the replica its relay state.
+  const syncDatabase = new IdbSyncStore();
+  const device = new Device({
+    kMaster: key.value.kMaster,
+    vault: idbKeyVault,
+    accounts: syncDatabase,
+    logs: storage.value,
+    navigator: page.navigator,
+  });
   // Sync's outbox is the store's record sink: it is made first, then the store around it.
   const { documents: store, sync } = openBrowserSync({
     kMaster: key.value.kMaster,
     documentNames: DOC_NAMES,
     logs: storage.value,
+    store: syncDatabase,
+    device,
     documents: (sink) =>
       createStore(
         storage.value,
@@ -59,7 +70,7 @@ async function open(page: PageFacts): Promise<AppModel> {
   markOnce(DOCUMENTS_LOADED_MARK);
   // In the background: the app opens without waiting for the sync state or the network.
   sync.start().catch((e: unknown) => console.error('sync failed to start', e));
-  const recovery = new BrowserRecovery({ sync, logs: storage.value });
+  const recovery = new BrowserRecovery({ sync, device });
   recovery.start().catch((e: unknown) => console.error('recovery state failed to load', e));
   if (!deviceKeys.ok) {
     throw new Error(`the device keys could not be opened (${deviceKeys.error.message})`);
@@ -68,7 +79,7 @@ async function open(page: PageFacts): Promise<AppModel> {
     store,
     device: {
       node: toHex(sha256(deviceKeys.value.ed25519.publicKey)).slice(0, 16),
-      label: deviceLabel(page.userAgent),
+      label: device.label(),
     },
     reports: loaded.value,
     sync,

@@ -7,8 +7,8 @@
  * bootstraps from the relay.
  */
 import { err, ok, randomBytes, uuidV4, type PairingDevice, type Result } from '@cairn/shared';
-import { loadMasterKey, loadOrCreateDeviceKeys, saveMasterKey } from '../storage/keys';
-import { IdbSyncStore } from '../sync/idb-sync-store';
+import { loadMasterKey, loadOrCreateDeviceKeys, saveMasterKey } from '../storage/idb/keys';
+import { IdbSyncStore } from '../storage/idb/sync-database';
 import type { RelayAccess } from './devices';
 import type { AdoptAccount } from './join-session';
 import type { OfferContext } from './offer-session';

@@ -11,11 +11,9 @@
  * onboarding screen shows its progress until the data is here.
  */
 import { generatePhrase, randomBytes, uuidV4, type KeyPair } from '@cairn/shared';
+import type { Device } from '../device/device';
 import type { Outcome } from '../app/types';
-import { loadMasterKey, loadOrCreateDeviceKeys, saveMasterKey } from '../storage/keys';
-import type { LogStorage } from '../storage/log-storage';
-import { deviceLabel, type BrowserSync } from '../sync/browser';
-import { IdbSyncStore } from '../sync/idb-sync-store';
+import type { BrowserSync } from '../sync/browser';
 import type { RecoveryFetch } from './api';
 import type { RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
 import {
@@ -48,14 +46,16 @@ const RECHECK_MS = 10 * 60_000;
 
 const browserFetch: RecoveryFetch = (url, init) => fetch(url, { ...init, cache: 'no-store' });
 
+const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 function failed(what: string, e: unknown): Outcome {
   return { ok: false, message: `${what}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
 export interface BrowserRecoveryOptions {
   sync: BrowserSync;
-  /** The open log storage: a restore clears the fresh install's logs. */
-  logs: Pick<LogStorage, 'list' | 'remove'>;
+  /** This device: its credentials, its keys, and the adoption of a restored account. */
+  device: Device;
   fetch?: RecoveryFetch;
 }
 
@@ -123,26 +123,31 @@ export class BrowserRecovery implements RecoveryControls {
       }
     | { ok: false; message: string }
   > {
-    const settings = this.options.sync.engine.settings;
-    if (settings === undefined || !settings.enabled) {
-      return { ok: false, message: 'Turn on sync first: the backup is kept by your relay.' };
+    const who = await this.options.device.credentials();
+    if (!who.ok) {
+      switch (who.error.kind) {
+        case 'sync-off':
+          return { ok: false, message: 'Turn on sync first: the backup is kept by your relay.' };
+        case 'not-registered':
+          return {
+            ok: false,
+            message:
+              'Sync has not reached the relay yet. Wait until it says Synced, then try again.',
+          };
+        case 'failed':
+          return {
+            ok: false,
+            message: `The device keys could not be opened (${who.error.message}).`,
+          };
+      }
     }
-    if (!settings.registered) {
-      return {
-        ok: false,
-        message: 'Sync has not reached the relay yet. Wait until it says Synced, then try again.',
-      };
-    }
-    const keys = await loadOrCreateDeviceKeys();
-    if (!keys.ok)
-      return { ok: false, message: `The device keys could not be opened (${keys.error.message}).` };
     return {
       ok: true,
-      relayUrl: settings.relayUrl,
+      relayUrl: who.value.relayUrl,
       device: {
-        accountId: settings.accountId,
-        deviceId: settings.deviceId,
-        signing: keys.value.ed25519,
+        accountId: who.value.accountId,
+        deviceId: who.value.deviceId,
+        signing: who.value.signing,
       },
     };
   }
@@ -150,15 +155,11 @@ export class BrowserRecovery implements RecoveryControls {
   async enable(words: readonly string[]): Promise<Outcome> {
     const who = await this.signer();
     if (!who.ok) return who;
-    const key = await loadMasterKey();
-    if (!key.ok || key.value === undefined) {
-      return { ok: false, message: 'This device’s key could not be read, so recovery is not on.' };
-    }
     const done = await enableRecovery(words.join(' '), {
       fetch: this.fetchFn,
       relayUrl: who.relayUrl,
       device: who.device,
-      kMaster: key.value,
+      kMaster: this.options.device.kMaster,
       now: Date.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
@@ -250,23 +251,14 @@ export class BrowserRecovery implements RecoveryControls {
     // A mistyped word fails here, before anything touches the network or the keys.
     const checked = checkTypedPhrase(phrase);
     if (!checked.ok) return { ok: false, ...checked.error };
-    const keys = await loadOrCreateDeviceKeys();
-    if (!keys.ok) {
-      return {
-        ok: false,
-        kind: 'failed',
-        message: `The device keys could not be opened (${keys.error.message}).`,
-      };
+    const identity = await this.options.device.identity();
+    if (!identity.ok) {
+      return { ok: false, kind: 'failed', message: `${capital(identity.error)}.` };
     }
     const restored = await restoreFromPhrase(phrase, {
       fetch: this.fetchFn,
       relayUrl,
-      device: {
-        deviceId: uuidV4(randomBytes(16)),
-        signing: keys.value.ed25519,
-        boxPublicKey: keys.value.x25519.publicKey,
-        label: deviceLabel(navigator.userAgent),
-      },
+      device: { deviceId: uuidV4(randomBytes(16)), ...identity.value },
     });
     if (!restored.ok)
       return { ok: false, kind: restored.error.kind, message: restored.error.message };
@@ -276,39 +268,17 @@ export class BrowserRecovery implements RecoveryControls {
 
   private async adopt(r: Restored): Promise<Outcome> {
     await this.options.sync.stop();
-    const saved = await saveMasterKey(r.kMaster, { replace: true });
-    if (!saved.ok)
-      return {
-        ok: false,
-        message: `The restored key could not be saved (${saved.error.message}).`,
-      };
-    // Whatever this install wrote so far is sealed under the key just replaced.
-    const names = await this.options.logs.list();
-    if (!names.ok) return { ok: false, message: `Local storage failed (${names.error.message}).` };
-    for (const name of names.value) {
-      const removed = await this.options.logs.remove(name);
-      if (!removed.ok)
-        return { ok: false, message: `Local storage failed (${removed.error.message}).` };
-    }
-    const store = new IdbSyncStore();
-    try {
-      const reset = await store.resetRelayState();
-      if (!reset.ok)
-        return { ok: false, message: `Sync settings could not be saved (${reset.error.message}).` };
-      const settings = await store.saveSettings({
-        enabled: true,
-        relayUrl: r.relayUrl,
-        accountId: r.accountId,
-        deviceId: r.deviceId,
-        registered: true,
-      });
-      if (!settings.ok)
-        return {
-          ok: false,
-          message: `Sync settings could not be saved (${settings.error.message}).`,
-        };
-    } finally {
-      store.close();
+    const adopted = await this.options.device.adopt(r);
+    if (!adopted.ok) {
+      const { step, message } = adopted.error;
+      switch (step) {
+        case 'key':
+          return { ok: false, message: `The restored key could not be saved (${message}).` };
+        case 'logs':
+          return { ok: false, message: `Local storage failed (${message}).` };
+        case 'account':
+          return { ok: false, message: `Sync settings could not be saved (${message}).` };
+      }
     }
     const now = Date.now();
     const backup = {

@@ -6,50 +6,18 @@
  * (`SyncControls`): the status as a SyncState and the Settings opt-in. Nothing
  * here waits on the network before returning to the UI.
  */
-import { err, ok, type Result } from '@cairn/shared';
 import type { Outcome, SyncControls, SyncSettingsView, SyncState } from '../app/types';
-import { loadOrCreateDeviceKeys } from '../storage/keys';
+import type { Device } from '../device/device';
 import type { RecordSink } from '../storage/document-store';
 import type { LogStorage } from '../storage/log-storage';
 import { SyncEngine } from './engine/engine';
 import type { SyncStatus } from './engine/status';
-import { IdbSyncStore } from './idb-sync-store';
-import type { SyncStore } from './ports';
+import type { SyncStore } from '../storage/sync-state';
 import { openReplica } from './replica/open-replica';
 import type { ReplicaDocuments, SyncProblem } from './replica/ports';
 import type { Replica } from './replica/replica';
-import type { DeviceIdentity } from './session/registration';
 import { browserSocket } from './socket';
-import { normaliseRelayUrl } from './wire';
-
-const MAX_LABEL = 64;
-
-/** A label for the device list: "Chrome on Android", "Firefox on Linux"… */
-export function deviceLabel(userAgent: string): string {
-  const browser = /Edg\//.test(userAgent)
-    ? 'Edge'
-    : /Firefox\//.test(userAgent)
-      ? 'Firefox'
-      : /Chrom(e|ium)\//.test(userAgent)
-        ? 'Chrome'
-        : /Safari\//.test(userAgent)
-          ? 'Safari'
-          : 'Browser';
-  const os = /Android/.test(userAgent)
-    ? 'Android'
-    : /iPhone|iPad|iPod/.test(userAgent)
-      ? 'iOS'
-      : /Mac OS X|Macintosh/.test(userAgent)
-        ? 'macOS'
-        : /Windows/.test(userAgent)
-          ? 'Windows'
-          : /CrOS/.test(userAgent)
-            ? 'ChromeOS'
-            : /Linux/.test(userAgent)
-              ? 'Linux'
-              : undefined;
-  return (os === undefined ? browser : `${browser} on ${os}`).slice(0, MAX_LABEL);
-}
+import { normaliseRelayUrl } from '../device/relay-address';
 
 /** The engine's status in the UI's terms ("Local only" when sync is off). */
 export function syncStateOf(status: SyncStatus): SyncState {
@@ -87,28 +55,28 @@ export function openBrowserSync<S extends ReplicaDocuments>(options: {
   documentNames: readonly string[];
   logs: Pick<LogStorage, 'read'>;
   documents: (sink: RecordSink) => S;
+  /** The one `cairn-sync` database of this page (its relay state; the account is the device's). */
+  store: SyncStore;
+  device: Device;
 }): { documents: S; sync: BrowserSync } {
-  const store = new IdbSyncStore();
   const { documents, replica } = openReplica({
     ...options,
-    store,
     onProblem: (p) => console.warn(describe(p)),
   });
-  return { documents, sync: new BrowserSync(replica, store) };
+  return { documents, sync: new BrowserSync(replica, options.device) };
 }
 
 export class BrowserSync implements SyncControls {
   readonly engine: SyncEngine;
-  private identityCache: DeviceIdentity | undefined;
   private stateCache: { status: SyncStatus; state: SyncState } | undefined;
   private readonly onOnline = (): void => this.engine.setNetwork(true);
   private readonly onOffline = (): void => this.engine.setNetwork(false);
 
-  constructor(replica: Replica, store: SyncStore) {
+  constructor(replica: Replica, device: Device) {
     this.engine = new SyncEngine({
       replica,
-      settings: store,
-      identity: () => this.identity(),
+      settings: device.accountRecord,
+      identity: () => device.identity(),
       connect: browserSocket,
       fetch: (url, init) => fetch(url, init),
       online: navigator.onLine,
@@ -127,18 +95,6 @@ export class BrowserSync implements SyncControls {
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     await this.engine.stop();
-  }
-
-  private async identity(): Promise<Result<DeviceIdentity, string>> {
-    if (this.identityCache !== undefined) return ok(this.identityCache);
-    const keys = await loadOrCreateDeviceKeys();
-    if (!keys.ok) return err(`the device keys could not be opened (${keys.error.message})`);
-    this.identityCache = {
-      signing: keys.value.ed25519,
-      boxPublicKey: keys.value.x25519.publicKey,
-      label: deviceLabel(navigator.userAgent),
-    };
-    return ok(this.identityCache);
   }
 
   // ── SyncControls ────────────────────────────────────────────────────────

@@ -1,28 +1,6 @@
-/**
- * The one thing the engine needs of a WebSocket, so the same engine runs over
- * the browser's `WebSocket` (below) and Node's `ws` (the harness device's
- * adapter): open a URL, send text, be told of text frames and of the close.
- */
+/** The browser's WebSocket, as the SocketFactory sync and pairing take. */
+import type { SocketFactory } from '../lib/platform';
 
-export interface SocketHandlers {
-  open(): void;
-  /** A text frame. */
-  message(text: string): void;
-  /** A binary frame: not part of the protocol. */
-  binary(): void;
-  /** The socket closed (after an error too); called once. */
-  close(code: number, reason: string): void;
-}
-
-export interface SocketHandle {
-  /** Sends a text frame if the socket is open; dropped otherwise (the close follows). */
-  send(text: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketHandle;
-
-/** The browser's WebSocket. */
 export const browserSocket: SocketFactory = (url, handlers) => {
   const ws = new WebSocket(url);
   let closed = false;

@@ -2,7 +2,7 @@ import { MAX_LABEL_LENGTH, decodePairingQr, type PairingQr } from '@cairn/shared
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { adoptAccount, joiningDevice } from '../../pairing/browser';
 import { JoinSession, type JoinView } from '../../pairing/join-session';
-import { defaultDeviceLabel } from '../../pairing/label';
+import { defaultDeviceLabel } from '../../device/label';
 import { browserSocket } from '../../sync/socket';
 import { QrScanner } from './QrScanner';
 import { Sas } from './Sas';
