@@ -89,7 +89,8 @@ import type {
 } from './types';
 import { categoryView, checkInView, domainKind, habitView, oneOffView } from './views';
 import { exportCsv, exportJson, previewImport, type ImportStep } from './transfer';
-import type { RecoveryControls } from '../recovery/controls';
+import type { DevicesControls, PairingControls, RecoveryControls } from './features';
+import type { ShellControls } from './shell';
 import { Observable } from '../lib/observable';
 
 /** The store's documents, as a mapped type (the store wants an index-signature-compatible map). */
@@ -137,6 +138,10 @@ export interface ControllerOptions {
   sync?: SyncControls;
   /** The recovery phrase (client/src/recovery); absent in tests of the UI alone. */
   recovery?: RecoveryControls;
+  /** Pairing, the device list and the page (boot/); absent in tests of the UI alone. */
+  pairing?: PairingControls;
+  devices?: DevicesControls;
+  shell?: ShellControls;
 }
 
 export class Controller implements AppModel {
@@ -152,11 +157,17 @@ export class Controller implements AppModel {
 
   readonly sync?: SyncControls;
   readonly recovery?: RecoveryControls;
+  readonly pairing?: PairingControls;
+  readonly devices?: DevicesControls;
+  readonly shell?: ShellControls;
 
   constructor(private readonly options: ControllerOptions) {
     this.store = options.store;
     if (options.sync !== undefined) this.sync = options.sync;
     if (options.recovery !== undefined) this.recovery = options.recovery;
+    if (options.pairing !== undefined) this.pairing = options.pairing;
+    if (options.devices !== undefined) this.devices = options.devices;
+    if (options.shell !== undefined) this.shell = options.shell;
     this.now = options.now ?? Date.now;
     this.device = options.device ?? { node: UNKNOWN_NODE, label: 'another device' };
     this.clock = new HybridClock(this.device.node, () => this.now());

@@ -205,3 +205,9 @@ export class Device {
     return ok(undefined);
   }
 }
+
+/**
+ * Adopting an account as the app does it (boot/adopt.ts): sync stopped
+ * first, then `Device.adopt`. Pairing and recovery take this as their port.
+ */
+export type Adopt = (account: AdoptedAccount) => Promise<Result<void, AdoptFailure>>;

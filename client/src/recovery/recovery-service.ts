@@ -1,19 +1,20 @@
 /**
- * Recovery in the browser: the flows of flows.ts with this device's keys
- * (IndexedDB), the sync engine's account and relay, and the browser's fetch.
+ * Recovery on this device: the flows of flows.ts with this device's
+ * credentials and key (device/), the relay over the `fetch` port, and the
+ * recovery state over its store port. No browser API: boot/ wires it.
  *
  * Restoring replaces this fresh install's identity: after the relay has
- * registered the new device and the blob has opened, sync is stopped, the
- * restored K_master replaces the one generated on first launch, the (empty)
- * local logs sealed under the old key are removed, and sync is saved as on,
- * for the restored account, already registered. The app then reloads; on
- * the next open the engine connects and bootstraps every stream, and the
- * onboarding screen shows its progress until the data is here.
+ * registered the new device and the blob has opened, the account is adopted
+ * (`Adopt`: sync stopped, K_master replaced, the logs sealed under the old
+ * key removed, the relay state reset, sync on for the restored account,
+ * registered). The app then reloads; on the next open the engine connects
+ * and bootstraps every stream, and the onboarding screen shows its progress
+ * until the data is here.
  */
 import { generatePhrase, randomBytes, uuidV4, type KeyPair } from '@cairn/shared';
-import type { Device } from '../device/device';
-import type { Outcome } from '../app/types';
-import type { BrowserSync } from '../sync/browser';
+import type { Adopt, Device } from '../device/device';
+import type { Outcome } from '../lib/outcome';
+import type { BackupRecord, RecoveryState, RecoveryStateStore } from '../storage/recovery-state';
 import type { RecoveryFetch } from './api';
 import type { RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
 import {
@@ -25,13 +26,6 @@ import {
   type Restored,
 } from './flows';
 import { phraseWords } from './phrase';
-import {
-  loadRecoveryState,
-  saveBackup,
-  saveReminderDismissed,
-  saveRestoring,
-  type RecoveryState,
-} from './state';
 
 const INITIAL: RecoveryView = {
   loaded: false,
@@ -44,22 +38,27 @@ const INITIAL: RecoveryView = {
 /** How often reaching "Synced" asks the relay again which blob the account has. */
 const RECHECK_MS = 10 * 60_000;
 
-const browserFetch: RecoveryFetch = (url, init) => fetch(url, { ...init, cache: 'no-store' });
-
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function failed(what: string, e: unknown): Outcome {
   return { ok: false, message: `${what}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
-export interface BrowserRecoveryOptions {
-  sync: BrowserSync;
-  /** This device: its credentials, its keys, and the adoption of a restored account. */
-  device: Device;
-  fetch?: RecoveryFetch;
+export interface RecoveryServiceOptions {
+  /** This device: its credentials and key, and its identity for a restore. */
+  device: Pick<Device, 'credentials' | 'identity' | 'kMaster'>;
+  state: RecoveryStateStore;
+  /** The relay's recovery routes (boot/ passes fetch with `cache: 'no-store'`). */
+  fetch: RecoveryFetch;
+  adopt: Adopt;
+  /** Tells `listener` each time sync reaches "Synced". */
+  onSynced: (listener: () => void) => () => void;
+  /** Where a restore looks by default: the relay that served this app. */
+  defaultRelayUrl: string;
+  now?: () => number;
 }
 
-export class BrowserRecovery implements RecoveryControls {
+export class RecoveryService implements RecoveryControls {
   private current: RecoveryView = INITIAL;
   private state: RecoveryState = {
     backup: undefined,
@@ -69,24 +68,27 @@ export class BrowserRecovery implements RecoveryControls {
   private readonly listeners = new Set<() => void>();
   private checkedAt = -Infinity;
   private readonly fetchFn: RecoveryFetch;
-  readonly defaultRelayUrl = window.location.origin;
+  private readonly now: () => number;
+  readonly defaultRelayUrl: string;
 
-  constructor(private readonly options: BrowserRecoveryOptions) {
-    this.fetchFn = options.fetch ?? browserFetch;
+  constructor(private readonly options: RecoveryServiceOptions) {
+    this.fetchFn = options.fetch;
+    this.now = options.now ?? Date.now;
+    this.defaultRelayUrl = options.defaultRelayUrl;
   }
 
   /** Reads the saved state in the background; the view says `loaded` once done. */
   async start(): Promise<void> {
     try {
-      this.set(await loadRecoveryState());
+      this.set(await this.options.state.load());
     } catch (e) {
       console.warn(`recovery state could not be read: ${e instanceof Error ? e.message : 'error'}`);
       this.set(this.state);
     }
     // Once sync is through (settings loaded, device registered), ask the relay.
-    this.options.sync.engine.status.subscribe((status) => {
-      if (status.kind !== 'synced' || Date.now() - this.checkedAt < RECHECK_MS) return;
-      this.checkedAt = Date.now();
+    this.options.onSynced(() => {
+      if (this.now() - this.checkedAt < RECHECK_MS) return;
+      this.checkedAt = this.now();
       void this.refresh();
     });
   }
@@ -160,17 +162,17 @@ export class BrowserRecovery implements RecoveryControls {
       relayUrl: who.relayUrl,
       device: who.device,
       kMaster: this.options.device.kMaster,
-      now: Date.now,
+      now: this.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
-    const backup = {
+    const backup: BackupRecord = {
       recoveryId: done.value,
       accountId: who.device.accountId,
       relayUrl: who.relayUrl,
-      enabledAt: Date.now(),
+      enabledAt: this.now(),
     };
     try {
-      await saveBackup(backup);
+      await this.options.state.saveBackup(backup);
     } catch (e) {
       return failed('The backup is on the relay, but this device could not note it', e);
     }
@@ -187,11 +189,11 @@ export class BrowserRecovery implements RecoveryControls {
       fetch: this.fetchFn,
       relayUrl: who.relayUrl,
       device: who.device,
-      now: Date.now,
+      now: this.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
     try {
-      await saveBackup(undefined);
+      await this.options.state.saveBackup(undefined);
     } catch (e) {
       return failed('The backup was deleted, but this device could not note it', e);
     }
@@ -206,7 +208,7 @@ export class BrowserRecovery implements RecoveryControls {
       fetch: this.fetchFn,
       relayUrl: who.relayUrl,
       device: who.device,
-      now: Date.now,
+      now: this.now,
     });
     if (!found.ok) return;
     const remote = found.value;
@@ -222,7 +224,7 @@ export class BrowserRecovery implements RecoveryControls {
             enabledAt: remote.updatedAt,
           };
     try {
-      await saveBackup(backup);
+      await this.options.state.saveBackup(backup);
     } catch (e) {
       console.warn(`the recovery state was not saved: ${e instanceof Error ? e.message : 'error'}`);
     }
@@ -230,10 +232,10 @@ export class BrowserRecovery implements RecoveryControls {
   }
 
   async dismissReminder(): Promise<void> {
-    const at = Date.now();
+    const at = this.now();
     this.set({ ...this.state, reminderDismissedAt: at });
     try {
-      await saveReminderDismissed(at);
+      await this.options.state.saveReminderDismissed(at);
     } catch (e) {
       console.warn(
         `the reminder choice was not saved: ${e instanceof Error ? e.message : 'error'}`,
@@ -267,8 +269,7 @@ export class BrowserRecovery implements RecoveryControls {
   }
 
   private async adopt(r: Restored): Promise<Outcome> {
-    await this.options.sync.stop();
-    const adopted = await this.options.device.adopt(r);
+    const adopted = await this.options.adopt(r);
     if (!adopted.ok) {
       const { step, message } = adopted.error;
       switch (step) {
@@ -280,16 +281,16 @@ export class BrowserRecovery implements RecoveryControls {
           return { ok: false, message: `Sync settings could not be saved (${message}).` };
       }
     }
-    const now = Date.now();
-    const backup = {
+    const now = this.now();
+    const backup: BackupRecord = {
       recoveryId: r.recoveryIdHex,
       accountId: r.accountId,
       relayUrl: r.relayUrl,
       enabledAt: now,
     };
     try {
-      await saveBackup(backup);
-      await saveRestoring(now);
+      await this.options.state.saveBackup(backup);
+      await this.options.state.saveRestoring(now);
     } catch (e) {
       return failed('The account was restored, but this device could not note it', e);
     }
@@ -301,7 +302,7 @@ export class BrowserRecovery implements RecoveryControls {
     if (this.state.restoringSince === undefined) return;
     this.set({ ...this.state, restoringSince: undefined });
     try {
-      await saveRestoring(undefined);
+      await this.options.state.saveRestoring(undefined);
     } catch (e) {
       console.warn(
         `the restore state was not cleared: ${e instanceof Error ? e.message : 'error'}`,
