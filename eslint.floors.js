@@ -3,7 +3,10 @@
 //
 //   ui → app → feature cores (sync, pairing, recovery, reminders)
 //            → device, storage, domain → lib, @cairn/shared
-//   boot: the composition root, may import anything; nothing imports it.
+//   boot: the composition root, may import anything; nothing imports it. It
+//   alone opens the IndexedDB adapters (storage/idb) and touches the page.
+//   device: the one owner of the keys and the account record; the features
+//   take it as a port.
 //
 // eslint.config.js spreads this in; test/docs/floor-plan.test.ts lints probe
 // snippets against it, so every rule here is shown to fire.
@@ -48,143 +51,6 @@ const GLOBALS = 'no-restricted-globals';
 const IMPORTS = 'no-restricted-imports';
 
 export const KNOWN_VIOLATIONS = [
-  // The UI reaches past app/ to the features (removed when the UI goes through model.*).
-  {
-    file: 'client/src/ui/devices/AddDevice.tsx',
-    rules: [RESTRICTED_PATHS],
-    until: 'ui through model.pairing',
-  },
-  {
-    file: 'client/src/ui/devices/DevicesPanel.tsx',
-    rules: [RESTRICTED_PATHS, IMPORTS],
-    until: 'ui through model.devices',
-  },
-  {
-    file: 'client/src/ui/devices/JoinDevice.tsx',
-    rules: [RESTRICTED_PATHS, IMPORTS, GLOBALS],
-    until: 'ui through model.pairing, browser I/O in boot/',
-  },
-  {
-    file: 'client/src/ui/devices/QrScanner.tsx',
-    rules: [GLOBALS],
-    until: 'the camera through model.shell',
-  },
-  {
-    file: 'client/src/ui/recovery/PhraseInputs.tsx',
-    rules: [RESTRICTED_PATHS, IMPORTS],
-    until: 'app/phrases',
-  },
-  {
-    file: 'client/src/ui/recovery/PhraseQuiz.tsx',
-    rules: [RESTRICTED_PATHS],
-    until: 'app/phrases',
-  },
-  {
-    file: 'client/src/ui/recovery/RecoverySettings.tsx',
-    rules: [RESTRICTED_PATHS],
-    until: 'ui through model.recovery',
-  },
-  {
-    file: 'client/src/ui/recovery/RestoreFromPhrase.tsx',
-    rules: [RESTRICTED_PATHS, IMPORTS, GLOBALS],
-    until: 'ui through model.recovery and model.shell',
-  },
-  {
-    file: 'client/src/ui/recovery/RecoveryChange.tsx',
-    rules: [RESTRICTED_PATHS],
-    until: 'ui through model.recovery',
-  },
-  {
-    file: 'client/src/ui/recovery/useRecovery.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'ui through model.recovery',
-  },
-  {
-    file: 'client/src/ui/recovery/PhraseSheet.tsx',
-    rules: [GLOBALS],
-    until: 'print and copy through model.shell',
-  },
-  {
-    file: 'client/src/ui/Boot.tsx',
-    rules: [GLOBALS],
-    until: 'reload as a prop from boot/main.tsx',
-  },
-  {
-    file: 'client/src/ui/settings/WipeData.tsx',
-    rules: [GLOBALS],
-    until: 'reload through model.shell',
-  },
-  {
-    file: 'client/src/ui/settings/download.ts',
-    rules: [GLOBALS],
-    until: 'download through model.shell',
-  },
-  {
-    file: 'client/src/ui/shell/route.ts',
-    rules: [GLOBALS, RESTRICTED_PATHS],
-    until: 'the hash route through model.shell',
-  },
-  // Features that import app/ or each other (removed with device/, lib/platform and boot/).
-  {
-    file: 'client/src/sync/browser.ts',
-    rules: [RESTRICTED_PATHS, GLOBALS],
-    until: 'boot/controls.ts and boot/browser.ts',
-  },
-  {
-    file: 'client/src/recovery/browser.ts',
-    rules: [RESTRICTED_PATHS, GLOBALS],
-    until: 'recovery-service.ts over device/ and boot/adopt.ts',
-  },
-  {
-    file: 'client/src/recovery/controls.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'Outcome from the shared Result',
-  },
-  {
-    file: 'client/src/recovery/api.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'device/relay-address.ts',
-  },
-  {
-    file: 'client/src/pairing/browser.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'device/ and boot/adopt.ts',
-  },
-  {
-    file: 'client/src/pairing/channel.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts and device/relay-address.ts',
-  },
-  {
-    file: 'client/src/pairing/devices.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts and device/relay-address.ts',
-  },
-  {
-    file: 'client/src/pairing/join-session.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts and device/relay-address.ts',
-  },
-  {
-    file: 'client/src/pairing/offer-session.ts',
-    rules: [RESTRICTED_PATHS],
-    until: 'lib/platform.ts',
-  },
-  // Browser I/O outside boot/ and the storage adapters.
-  { file: 'client/src/main.tsx', rules: [GLOBALS, IMPORTS], until: 'boot/main.tsx' },
-  { file: 'client/src/app/service-worker.ts', rules: [GLOBALS], until: 'boot/service-worker.ts' },
-  { file: 'client/src/app/context.tsx', rules: [IMPORTS], until: 'ui/model-context.tsx' },
-  { file: 'client/src/sync/socket.ts', rules: [GLOBALS], until: 'boot/browser.ts' },
-  {
-    file: 'client/src/sync/idb-sync-store.ts',
-    rules: [GLOBALS],
-    until: 'storage/idb/sync-database.ts',
-  },
-  {
-    file: 'client/src/storage/keys.ts',
-    rules: [GLOBALS],
-    until: 'storage/idb/key-vault.ts and device/keys.ts',
-  },
   // Product files that export test suites (removed when the contracts move to testkit/).
   {
     file: 'client/src/storage/log-storage-contract.ts',
@@ -234,6 +100,12 @@ const zones = [
     target: C('device'),
     from: [...FEATURES.map(C), C('app'), C('ui'), C('boot'), C('domain')],
     message: 'device/ imports only storage/, lib/ and @cairn/shared',
+  },
+  {
+    // The device and every feature take storage as ports; only boot/ opens a database.
+    target: [C('app'), C('device'), ...FEATURES.map(C)],
+    from: C('storage/idb'),
+    message: 'IndexedDB is opened in boot/ only: take the store as a port',
   },
   {
     target: C('storage'),

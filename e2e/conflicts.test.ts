@@ -1,5 +1,5 @@
 /**
- * Issue 13, defect 2, in Chromium with two devices: a browser ("Chrome on Linux") and a
+ * Issue 13, defect 2, in Chromium with two devices: a browser ("Chromium on Linux") and a
  * harness device ("Phone") in one account, through the real server on a real Postgres.
  *
  * Both orders of the Drink water repro. One device is offline and makes several edits
@@ -150,7 +150,7 @@ it('Drink water, both orders: the later edit wins on both devices, and the loser
   }
   expect(waterRow()?.conflict).toMatchObject({
     fields: ['value', 'note'],
-    by: 'Chrome on Linux',
+    by: 'Chromium on Linux',
     yours: '8, “phone offline note”',
   });
   await goTo(page, 'Today');

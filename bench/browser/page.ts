@@ -13,9 +13,9 @@ import { createStore } from '../../client/src/app/store';
 import { DOC_NAMES, checkIn, initialDocument, type ObservationsDoc } from '../../client/src/domain';
 import { DocumentStore, OpfsLogStorage, saveMasterKey } from '../../client/src/storage';
 import { SyncEngine } from '../../client/src/sync/engine/engine';
-import { IdbSyncStore } from '../../client/src/sync/idb-sync-store';
+import { IdbSyncStore } from '../../client/src/storage/idb/sync-database';
 import { openReplica } from '../../client/src/sync/replica/open-replica';
-import { browserSocket } from '../../client/src/sync/socket';
+import { browserSocket } from '../../client/src/boot/browser';
 import { sha256Hex } from '../lib/workload';
 
 const LOG_DIRECTORY = 'cairn-logs';
@@ -162,7 +162,7 @@ async function bootstrap(args: {
   const directory = `bench-bootstrap-${args.run}`;
   const storage = await OpfsLogStorage.open({ directory });
   if (!storage.ok) throw new Error(storage.error.message);
-  // As the app wires it (sync/browser.ts openBrowserSync): the replica's outbox is the store's sink.
+  // As the app wires it (boot/compose.ts): the replica's outbox is the store's sink.
   const kMaster = fromHex(args.kMasterHex);
   const syncStore = new IdbSyncStore(`bench-sync-${args.run}`);
   const { documents: store, replica } = openReplica({

@@ -86,6 +86,31 @@ describe('the floor plan: each rule fires on a violation', () => {
       "import { SyncEngine } from '../engine/engine';",
     ],
     [
+      'the UI imports the device',
+      'client/src/ui/Probe.tsx',
+      "import { Device } from '../device/device';",
+    ],
+    [
+      'a feature imports boot/',
+      'client/src/pairing/probe.ts',
+      "import { adopter } from '../boot/adopt';",
+    ],
+    [
+      'the device imports a feature',
+      'client/src/device/probe.ts',
+      "import { SyncEngine } from '../sync/engine/engine';",
+    ],
+    [
+      'a feature opens IndexedDB itself',
+      'client/src/recovery/probe.ts',
+      "import { IdbSyncStore } from '../storage/idb/sync-database';",
+    ],
+    [
+      'the device opens IndexedDB itself',
+      'client/src/device/probe.ts',
+      "import { idbKeyVault } from '../storage/idb/keys';",
+    ],
+    [
       'shared imports client code',
       'shared/src/probe.ts',
       "import { DOC_NAMES } from '../../client/src/domain';",
@@ -135,6 +160,11 @@ describe('the floor plan: each rule fires on a violation', () => {
     ],
     ['app/ fetches', 'client/src/app/probe.ts', "export const f = () => fetch('/');"],
     [
+      'the device reads navigator',
+      'client/src/device/probe.ts',
+      'export const ua = navigator.userAgent;',
+    ],
+    [
       'the domain opens IndexedDB',
       'client/src/domain/probe.ts',
       "export const d = indexedDB.open('x');",
@@ -181,9 +211,18 @@ describe('the floor plan: each rule fires on a violation', () => {
         "import { ok } from '@cairn/shared/result';\nimport * as A from '@automerge/automerge';",
       ],
       ['client/src/storage/opfs-probe.ts', 'export const w = new Worker("/x.js");'],
+      ['client/src/storage/idb/probe.ts', "export const d = indexedDB.open('x');"],
+      [
+        'client/src/device/probe.ts',
+        "import type { KeyVault } from '../storage/key-vault';\nimport { Observable } from '../lib/observable';",
+      ],
+      [
+        'client/src/pairing/probe.ts',
+        "import type { Device } from '../device/device';\nimport type { SocketFactory } from '../lib/platform';",
+      ],
       [
         'client/src/boot/probe.tsx',
-        "import { createRoot } from 'react-dom/client';\nimport { Controller } from '../app/controller';\nexport const d = document.body;",
+        "import { createRoot } from 'react-dom/client';\nimport { Controller } from '../app/controller';\nimport { IdbSyncStore } from '../storage/idb/sync-database';\nexport const d = document.body;",
       ],
     ];
     for (const [path, code] of allowed) {

@@ -21,7 +21,7 @@ import { MemorySyncStore } from '../../client/src/sync/memory-sync-store';
 import { openReplica } from '../../client/src/sync/replica/open-replica';
 import type { SyncProblem } from '../../client/src/sync/replica/ports';
 import type { Replica } from '../../client/src/sync/replica/replica';
-import type { SocketFactory } from '../../client/src/sync/socket';
+import type { SocketFactory } from '../../client/src/lib/platform';
 
 /** Node's `ws` as the engine's socket. */
 export const nodeSocket: SocketFactory = (url, handlers) => {

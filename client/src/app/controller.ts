@@ -7,7 +7,6 @@
  */
 import { HybridClock, UNKNOWN_NODE } from '../domain';
 import { Observable } from '../lib/observable';
-import type { RecoveryControls } from '../recovery/controls';
 import { Commands, type DeviceTag } from './commands';
 import type { AppModel } from './model';
 import { describeProblems, type LoadProblem, type LoadReports } from './problems';
@@ -31,6 +30,8 @@ import type {
   SchedulePick,
   SyncControls,
 } from './types';
+import type { DevicesControls, PairingControls, RecoveryControls } from './features';
+import type { ShellControls } from './shell';
 
 export type { AppDocs, AppStore } from './store';
 export type { DeviceTag } from './commands';
@@ -49,6 +50,10 @@ export interface ControllerOptions {
   sync?: SyncControls;
   /** The recovery phrase (client/src/recovery); absent in tests of the UI alone. */
   recovery?: RecoveryControls;
+  /** Pairing, the device list and the page (boot/); absent in tests of the UI alone. */
+  pairing?: PairingControls;
+  devices?: DevicesControls;
+  shell?: ShellControls;
 }
 
 export class Controller implements AppModel {
@@ -61,11 +66,17 @@ export class Controller implements AppModel {
 
   readonly sync?: SyncControls;
   readonly recovery?: RecoveryControls;
+  readonly pairing?: PairingControls;
+  readonly devices?: DevicesControls;
+  readonly shell?: ShellControls;
 
   constructor(private readonly options: ControllerOptions) {
     this.store = options.store;
     if (options.sync !== undefined) this.sync = options.sync;
     if (options.recovery !== undefined) this.recovery = options.recovery;
+    if (options.pairing !== undefined) this.pairing = options.pairing;
+    if (options.devices !== undefined) this.devices = options.devices;
+    if (options.shell !== undefined) this.shell = options.shell;
     const now = options.now ?? Date.now;
     const device = options.device ?? { node: UNKNOWN_NODE, label: 'another device' };
     this.queries = new Queries(this.store, device.node, now);

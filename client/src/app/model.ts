@@ -21,7 +21,8 @@ import type {
   SchedulePick,
   SyncControls,
 } from './types';
-import type { RecoveryControls } from '../recovery/controls';
+import type { DevicesControls, PairingControls, RecoveryControls } from './features';
+import type { ShellControls } from './shell';
 
 export interface AppModel {
   /** useSyncExternalStore: `version()` changes after every change to any document. */
@@ -73,4 +74,10 @@ export interface AppModel {
   readonly sync?: SyncControls;
   /** The recovery phrase: Settings → Recovery and restoring on a fresh install. */
   readonly recovery?: RecoveryControls;
+  /** Pairing: "Add a device" here, "I already use Cairn" on a fresh install. */
+  readonly pairing?: PairingControls;
+  /** The account's devices, and revoking one. */
+  readonly devices?: DevicesControls;
+  /** The page: reload, print, clipboard, downloads, camera, route (absent in UI-only tests). */
+  readonly shell?: ShellControls;
 }

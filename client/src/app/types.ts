@@ -152,7 +152,7 @@ export interface SyncSettingsView {
   relayUrl: string;
 }
 
-/** The sync engine as the UI sees it (client/src/sync/browser.ts). */
+/** The sync engine as the UI sees it (implemented in boot/controls.ts). */
 export interface SyncControls {
   /** useSyncExternalStore: `state()` changes after every status change. */
   readonly subscribe: (listener: () => void) => () => void;
@@ -193,4 +193,6 @@ export interface CsvFileView {
   text: string;
 }
 
-export type Outcome = { ok: true } | { ok: false; message: string };
+import type { Outcome } from '../lib/outcome';
+
+export type { Outcome };

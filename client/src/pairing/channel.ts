@@ -8,8 +8,8 @@
  * frame that does not decode ends the channel as `protocol`.
  */
 import { PAIRING_WS_PATH, decodePairingServerFrame, type PairingServerFrame } from '@cairn/shared';
-import type { SocketFactory, SocketHandle } from '../sync/socket';
-import { normaliseRelayUrl } from '../sync/wire';
+import type { SocketFactory, SocketHandle } from '../lib/platform';
+import { normaliseRelayUrl } from '../device/relay-address';
 
 export type ChannelEvent =
   | { kind: 'frame'; frame: PairingServerFrame }

@@ -15,8 +15,8 @@ import {
   type RequestFailure,
   type Result,
 } from '@cairn/shared';
-import type { SocketFactory } from '../sync/socket';
-import { webSocketUrl } from '../sync/wire';
+import type { SocketFactory } from '../lib/platform';
+import { webSocketUrl } from '../device/relay-address';
 
 export const RELAY_CALL_TIMEOUT_MS = 15_000;
 

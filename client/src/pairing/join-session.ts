@@ -48,8 +48,8 @@ import {
   type PairingQr,
 } from '@cairn/shared';
 import * as v from 'valibot';
-import type { SocketFactory } from '../sync/socket';
-import { normaliseRelayUrl } from '../sync/wire';
+import type { SocketFactory } from '../lib/platform';
+import { normaliseRelayUrl } from '../device/relay-address';
 import { PairingChannel, pairingSocketUrl } from './channel';
 import { Watchable } from './watchable';
 

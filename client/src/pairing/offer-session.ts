@@ -33,7 +33,7 @@ import {
   type PairingDeviceFrame,
   type PairingServerFrame,
 } from '@cairn/shared';
-import type { SocketFactory } from '../sync/socket';
+import type { SocketFactory } from '../lib/platform';
 import { PairingChannel, pairingSocketUrl, type ChannelEvent } from './channel';
 import { Watchable } from './watchable';
 

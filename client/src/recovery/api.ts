@@ -38,7 +38,7 @@ import {
   type Result,
 } from '@cairn/shared';
 import * as v from 'valibot';
-import { normaliseRelayUrl } from '../sync/wire';
+import { normaliseRelayUrl } from '../device/relay-address';
 
 export type RecoveryFetch = (
   url: string,

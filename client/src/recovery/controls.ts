@@ -1,9 +1,9 @@
 /**
  * Recovery as the UI sees it (Settings → Recovery, the reminder, and the
- * "Restore from a recovery phrase" path of onboarding). Implemented for the
- * browser by `BrowserRecovery` (browser.ts).
+ * "Restore from a recovery phrase" path of onboarding). Implemented by
+ * `RecoveryService` (recovery-service.ts).
  */
-import type { Outcome } from '../app/types';
+import type { Outcome } from '../lib/outcome';
 import type { FlowFailure } from './flows';
 
 export interface RecoveryView {

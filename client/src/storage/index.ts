@@ -60,5 +60,5 @@ export {
   requestPersistence,
   saveMasterKey,
   type DeviceKeys,
-} from './keys';
+} from './idb/keys';
 export { wipeLocalData } from './wipe';

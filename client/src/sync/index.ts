@@ -4,15 +4,12 @@
  * cursors, the outbox (the document store's record sink) and apply. A
  * RelayConnection (session/) is one connection, protocol only. The engine
  * (engine/) supervises: settings, registration, reconnects, refusals, status.
- * Everything here runs in Node as well (harness devices) except `BrowserSync`,
- * `browserSocket` and `IdbSyncStore`, which need a browser (they touch no
- * browser API until used).
+ * Everything here runs in Node as well (harness devices): the browser's
+ * socket and IndexedDB are wired in by boot/.
  */
-export { BrowserSync, deviceLabel, openBrowserSync, syncStateOf } from './browser';
 export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from './engine/backoff';
 export { SyncEngine, type AccountIds, type SyncEngineOptions } from './engine/engine';
 export { refusal, sameStatus, type RefusalReason, type SyncStatus } from './engine/status';
-export { IdbSyncStore, SYNC_DATABASE } from './idb-sync-store';
 export { MemorySyncStore } from './memory-sync-store';
 export type {
   NewQueueEntry,
@@ -22,7 +19,7 @@ export type {
   SyncStore,
   SyncStoreError,
   SyncStoreResult,
-} from './ports';
+} from '../storage/sync-state';
 export { openReplica, type OpenReplicaOptions } from './replica/open-replica';
 export type { PushProgress } from './replica/outbox';
 export type { ReplicaDocuments, SyncProblem } from './replica/ports';
@@ -35,11 +32,6 @@ export {
   type FetchLike,
   type RegisterFailure,
 } from './session/registration';
-export {
-  browserSocket,
-  type SocketFactory,
-  type SocketHandle,
-  type SocketHandlers,
-} from './socket';
+export type { SocketFactory, SocketHandle, SocketHandlers } from '../lib/platform';
 export { systemTimers, type Timers } from './timers';
-export { accountsUrl, eventIdOf, normaliseRelayUrl, webSocketUrl } from './wire';
+export { eventIdOf } from './wire';

@@ -11,7 +11,7 @@ import type {
   SyncStore,
   SyncStoreError,
   SyncStoreResult,
-} from './ports';
+} from '../storage/sync-state';
 
 export class MemorySyncStore implements SyncStore {
   private settings: SyncSettings | undefined;

@@ -3,7 +3,7 @@
  * project, IndexedDB in the browser project). Test-only: it imports vitest.
  */
 import { describe, expect, it } from 'vitest';
-import type { NewQueueEntry, SyncSettings, SyncStore } from './ports';
+import type { NewQueueEntry, SyncSettings, SyncStore } from '../storage/sync-state';
 
 const entry = (n: number, extra: Partial<NewQueueEntry> = {}): NewQueueEntry => ({
   streamId: 'c3RyZWFt',

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useModel } from '../app/context';
+import { useModel } from './model-context';
 import { HabitsView } from './habits/HabitsView';
 import { HistoryView } from './history/HistoryView';
 import { Onboarding } from './onboarding/Onboarding';
@@ -21,7 +21,7 @@ const views: Record<Route, () => React.JSX.Element> = {
 
 export function App() {
   const model = useModel();
-  const route = useRoute();
+  const route = useRoute(model.shell);
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   useEffect(() => {

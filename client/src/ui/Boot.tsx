@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { AppProvider } from '../app/context';
+import { AppProvider } from './model-context';
 import type { AppModel } from '../app/model';
 import { App } from './App';
 import { AnnouncerProvider } from './common/Announcer';
@@ -11,7 +11,7 @@ type BootState =
  * Opens local storage once, then shows the app. Opening reads the logs from this device
  * (no network), so it takes a moment only on the first paint.
  */
-export function Boot(props: { open: () => Promise<AppModel> }) {
+export function Boot(props: { open: () => Promise<AppModel>; reload: () => void }) {
   const [state, setState] = useState<BootState>({ kind: 'opening' });
   const { open } = props;
   useEffect(() => {
@@ -45,7 +45,7 @@ export function Boot(props: { open: () => Promise<AppModel> }) {
               windows may not offer the storage Cairn needs.
             </p>
             <div>
-              <button type="button" className="primary" onClick={() => window.location.reload()}>
+              <button type="button" className="primary" onClick={props.reload}>
                 Reload
               </button>
             </div>

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { IdbSyncStore } from '../../src/sync/idb-sync-store';
+import { IdbSyncStore } from '../../src/storage/idb/sync-database';
 import { runSyncStoreContract } from '../../src/sync/sync-store-contract';
 
 let counter = 0;

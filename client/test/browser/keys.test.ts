@@ -11,7 +11,7 @@ import {
   loadOrCreateDeviceKeys,
   loadOrCreateMasterKey,
   saveMasterKey,
-} from '../../src/storage/keys';
+} from '../../src/storage/idb/keys';
 import { OpfsLogStorage } from '../../src/storage/opfs-log-storage';
 import { wipeLocalData } from '../../src/storage/wipe';
 

@@ -46,7 +46,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPIRED_MESSAGE, JoinSession, TAMPERED_MESSAGE } from '../../src/pairing/join-session';
 import { OfferSession } from '../../src/pairing/offer-session';
-import type { SocketFactory, SocketHandlers } from '../../src/sync/socket';
+import type { SocketFactory, SocketHandlers } from '../../src/lib/platform';
 
 beforeAll(ready);
 

@@ -14,7 +14,7 @@ import { MemorySyncStore } from '../../../client/src/sync/memory-sync-store';
 import { openReplica } from '../../../client/src/sync/replica/open-replica';
 import type { SyncProblem } from '../../../client/src/sync/replica/ports';
 import type { Replica } from '../../../client/src/sync/replica/replica';
-import type { SocketFactory } from '../../../client/src/sync/socket';
+import type { SocketFactory } from '../../../client/src/lib/platform';
 import { eventIdOf } from '../../../client/src/sync/wire';
 import { nodeSocket } from '../../support/harness-device';
 import { rng } from './scale';

@@ -21,13 +21,13 @@
  */
 import { err, ok, randomBytes, uuidV4, type Result } from '@cairn/shared';
 import { Observable } from '../../lib/observable';
-import type { SettingsStore, SyncSettings, SyncStoreError } from '../ports';
+import type { SettingsStore, SyncSettings, SyncStoreError } from '../../storage/sync-state';
 import type { Replica } from '../replica/replica';
 import { RelayConnection, type SessionEnd } from '../session/relay-connection';
 import { registerAccount, type DeviceIdentity, type FetchLike } from '../session/registration';
-import type { SocketFactory } from '../socket';
+import type { SocketFactory } from '../../lib/platform';
 import { systemTimers, type Timers } from '../timers';
-import { normaliseRelayUrl, webSocketUrl } from '../wire';
+import { normaliseRelayUrl, webSocketUrl } from '../../device/relay-address';
 import { backoffDelay } from './backoff';
 import { refusal, sameStatus, type RefusalReason, type SyncStatus } from './status';
 

@@ -6,7 +6,7 @@
  */
 import type { RecordSink } from '../../storage/document-store';
 import type { LogStorage } from '../../storage/log-storage';
-import type { SyncStore } from '../ports';
+import type { SyncStore } from '../../storage/sync-state';
 import { Cursors } from './cursors';
 import { Outbox } from './outbox';
 import type { ReplicaDocuments, SyncProblem } from './ports';

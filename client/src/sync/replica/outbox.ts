@@ -22,7 +22,7 @@ import { parseFrames, toBase64 } from '@cairn/shared';
 import { Observable, type ReadonlyObservable } from '../../lib/observable';
 import { logFileName, type RecordEvent, type RecordSink } from '../../storage/document-store';
 import type { LogStorage } from '../../storage/log-storage';
-import type { NewQueueEntry, SyncStore } from '../ports';
+import type { NewQueueEntry, SyncStore } from '../../storage/sync-state';
 import { eventIdOf } from '../wire';
 import type { Cursors } from './cursors';
 import type { Problems } from './problems';

@@ -1,5 +1,5 @@
 /** Which queued records go out together: the oldest, as many as one push window holds. */
-import type { QueueEntry } from '../ports';
+import type { QueueEntry } from '../../storage/sync-state';
 
 /** Pushes in flight at once, and their base64 bytes. */
 export const PUSH_WINDOW = 256;

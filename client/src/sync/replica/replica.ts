@@ -29,7 +29,7 @@
  */
 import { fromBase64, ok, type Result, type WireEvent } from '@cairn/shared';
 import type { ReadonlyObservable } from '../../lib/observable';
-import type { QueueEntry, SyncStore, SyncStoreError } from '../ports';
+import type { QueueEntry, SyncStore, SyncStoreError } from '../../storage/sync-state';
 import { eventIdOf } from '../wire';
 import type { Cursors } from './cursors';
 import type { Outbox, PushProgress } from './outbox';

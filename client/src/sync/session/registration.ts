@@ -15,7 +15,7 @@ import {
 } from '@cairn/shared';
 import * as v from 'valibot';
 import type { RefusalReason } from './refusal';
-import { accountsUrl } from '../wire';
+import { accountsUrl } from '../../device/relay-address';
 
 /** The part of `fetch` registration uses (the global fetch fits). */
 export type FetchLike = (

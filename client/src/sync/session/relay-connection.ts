@@ -45,10 +45,10 @@ import {
   type WireEvent,
 } from '@cairn/shared';
 import { Observable, type ReadonlyObservable } from '../../lib/observable';
-import type { QueueEntry, SyncStoreError } from '../ports';
+import type { QueueEntry, SyncStoreError } from '../../storage/sync-state';
 import type { PushProgress } from '../replica/outbox';
 import type { AckedPush, DroppedPush } from '../replica/replica';
-import type { SocketFactory, SocketHandle } from '../socket';
+import type { SocketFactory, SocketHandle } from '../../lib/platform';
 import type { Timers } from '../timers';
 import type { RefusalReason } from './refusal';
 

@@ -1,4 +1,4 @@
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import type { ConflictTarget, ConflictView } from '../../app/types';
 import { useAnnouncer } from './Announcer';
 import { dayWords } from './format';

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { OfferSession, type OfferContext } from '../../pairing/offer-session';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import type { OfferHandle } from '../../app/features';
 import { QrCode } from './QrCode';
 import { Sas } from './Sas';
 
@@ -45,8 +45,8 @@ export function useOnce(session: { run(): Promise<void>; cancel(): void }): void
  * countdown, then the six digits to compare and the two answers. `K_master`
  * leaves this device only on "They match".
  */
-export function AddDevice(props: { context: OfferContext; onClose: (added: boolean) => void }) {
-  const [session] = useState(() => new OfferSession(props.context));
+export function AddDevice(props: { session: OfferHandle; onClose: (added: boolean) => void }) {
+  const { session } = props;
   const view = useSyncExternalStore(session.subscribe, session.get);
   useOnce(session);
   const now = useSyncExternalStore(subscribeClock, readClock);

@@ -1,18 +1,18 @@
-import type { DeviceInfo } from '@cairn/shared';
 import { useEffect, useState } from 'react';
-import { useModel, useSyncState } from '../../app/context';
-import { offerContext, relayAccess, type NotReady } from '../../pairing/browser';
-import { failureMessage, listDevices, revokeDevice } from '../../pairing/devices';
-import type { OfferContext } from '../../pairing/offer-session';
+import { useModel, useSyncState } from '../model-context';
+import type {
+  DeviceInfo,
+  DeviceList,
+  DevicesControls,
+  NotReady,
+  OfferHandle,
+  PairingControls,
+} from '../../app/features';
 import { useAnnouncer } from '../common/Announcer';
 import { AddDevice } from './AddDevice';
 import './devices.css';
 
-type ListState =
-  | { kind: 'loading' }
-  | { kind: 'not-ready'; why: NotReady }
-  | { kind: 'failed'; message: string }
-  | { kind: 'ready'; devices: DeviceInfo[] };
+type ListState = { kind: 'loading' } | DeviceList;
 
 const when = (ms: number): string =>
   new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -28,25 +28,24 @@ function notReadyText(why: NotReady): string {
   }
 }
 
-async function fetchList(): Promise<ListState> {
-  const access = await relayAccess();
-  if (!access.ok) return { kind: 'not-ready', why: access.error };
-  const devices = await listDevices(access.value);
-  return devices.ok
-    ? { kind: 'ready', devices: devices.value }
-    : { kind: 'failed', message: failureMessage(devices.error) };
-}
-
 /**
  * Settings → Devices: every device of the account (label, this device, added,
  * last seen), revocation with a confirmation, and "Add a device".
  */
 export function DevicesPanel() {
   const model = useModel();
+  const { pairing, devices } = model;
+  if (pairing === undefined || devices === undefined) return null;
+  return <Devices pairing={pairing} devices={devices} />;
+}
+
+function Devices(props: { pairing: PairingControls; devices: DevicesControls }) {
+  const { pairing, devices } = props;
+  const model = useModel();
   const sync = useSyncState();
   const { say } = useAnnouncer();
   const [list, setList] = useState<ListState>({ kind: 'loading' });
-  const [adding, setAdding] = useState<OfferContext | undefined>(undefined);
+  const [adding, setAdding] = useState<OfferHandle | undefined>(undefined);
   const [confirming, setConfirming] = useState<DeviceInfo | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const connected = sync.kind === 'synced' || sync.kind === 'syncing';
@@ -57,32 +56,30 @@ export function DevicesPanel() {
   // Reload when asked, and when the connection comes up: the list needs the relay.
   useEffect(() => {
     let live = true;
-    void fetchList().then((next) => {
+    void devices.list().then((next) => {
       if (live) setList(next);
     });
     return () => {
       live = false;
     };
-  }, [version, connected]);
+  }, [devices, version, connected]);
 
   async function startAdding() {
-    const context = await offerContext();
-    if (!context.ok) {
-      say(notReadyText(context.error), 'error');
+    const offer = await pairing.offer();
+    if (!offer.ok) {
+      say(notReadyText(offer.error), 'error');
       return;
     }
-    setAdding(context.value);
+    setAdding(offer.value);
   }
 
   async function revoke(device: DeviceInfo) {
-    const access = await relayAccess();
-    if (!access.ok) return;
     setBusy(true);
-    const done = await revokeDevice(access.value, device.deviceId);
+    const done = await devices.revoke(device.deviceId);
     setBusy(false);
     setConfirming(undefined);
     if (!done.ok) {
-      say(failureMessage(done.error), 'error');
+      say(done.message, 'error');
       return;
     }
     say(`${device.label} was removed. It can no longer sync.`);
@@ -196,7 +193,7 @@ export function DevicesPanel() {
         </div>
       ) : (
         <AddDevice
-          context={adding}
+          session={adding}
           onClose={(added) => {
             setAdding(undefined);
             if (added) load();

@@ -1,9 +1,7 @@
-import { MAX_LABEL_LENGTH, decodePairingQr, type PairingQr } from '@cairn/shared';
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { adoptAccount, joiningDevice } from '../../pairing/browser';
-import { JoinSession, type JoinView } from '../../pairing/join-session';
-import { defaultDeviceLabel } from '../../pairing/label';
-import { browserSocket } from '../../sync/socket';
+import { useModel } from '../model-context';
+import type { JoinHandle, JoinSecret, JoinView, PairingControls } from '../../app/features';
+import type { ShellControls } from '../../app/shell';
 import { QrScanner } from './QrScanner';
 import { Sas } from './Sas';
 import './devices.css';
@@ -18,52 +16,62 @@ const notStarted = (): JoinView | undefined => undefined;
  * match. On success the page reloads into the account and syncs.
  */
 export function JoinDevice(props: { onCancel: () => void }) {
-  const [label, setLabel] = useState(() => defaultDeviceLabel(navigator));
+  const { pairing, shell } = useModel();
+  if (pairing === undefined || shell === undefined) {
+    return (
+      <section className="card stack">
+        <p>This build of Cairn cannot pair devices.</p>
+        <div>
+          <button type="button" onClick={props.onCancel}>
+            Back
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return <JoinForm pairing={pairing} shell={shell} onCancel={props.onCancel} />;
+}
+
+function JoinForm(props: { pairing: PairingControls; shell: ShellControls; onCancel: () => void }) {
+  const { pairing, shell } = props;
+  const [label, setLabel] = useState(() => pairing.defaultLabel());
   const [code, setCode] = useState('');
   const [scanning, setScanning] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
-  const [session, setSession] = useState<JoinSession | undefined>(undefined);
+  const [session, setSession] = useState<JoinHandle | undefined>(undefined);
   const view = useSyncExternalStore(session?.subscribe ?? noSubscribe, session?.get ?? notStarted);
 
   useEffect(() => {
     // Everything is stored: open again as a device of the account (sync bootstraps).
-    if (view?.stage === 'done') window.location.reload();
-  }, [view?.stage]);
+    if (view?.stage === 'done') shell.reload();
+  }, [view?.stage, shell]);
 
   const begin = useCallback(
-    async (secret: { code: string } | { qr: PairingQr }) => {
+    async (secret: JoinSecret) => {
       const name = label.trim();
       if (name === '') {
         setProblem('Give this device a name, such as “Phone”.');
         return;
       }
-      const device = await joiningDevice(name);
-      if (!device.ok) {
-        setProblem(device.error);
+      const joined = await pairing.join(secret, name);
+      if (!joined.ok) {
+        setProblem(joined.error);
         return;
       }
       setProblem(undefined);
-      const next = new JoinSession({
-        relayUrl: 'qr' in secret ? secret.qr.relay : window.location.origin,
-        device: device.value,
-        fetch: (url, init) => fetch(url, init),
-        connect: browserSocket,
-        adopt: adoptAccount(device.value.id),
-      });
-      setSession(next);
-      void next.run(secret);
+      setSession(joined.value);
     },
-    [label],
+    [label, pairing],
   );
 
   const scanned = useCallback(
     (text: string) => {
       setScanning(false);
-      const qr = decodePairingQr(text);
-      if (!qr.ok) setProblem('That QR code is not a Cairn pairing code.');
-      else void begin({ qr: qr.value });
+      const secret = pairing.readQr(text);
+      if (secret === undefined) setProblem('That QR code is not a Cairn pairing code.');
+      else void begin(secret);
     },
-    [begin],
+    [begin, pairing],
   );
 
   function submit(e: FormEvent) {
@@ -90,7 +98,7 @@ export function JoinDevice(props: { onCancel: () => void }) {
           </p>
         )}
         {scanning ? (
-          <QrScanner onText={scanned} onCancel={() => setScanning(false)} />
+          <QrScanner camera={shell.camera} onText={scanned} onCancel={() => setScanning(false)} />
         ) : (
           <form className="stack" onSubmit={submit}>
             <div className="field">
@@ -99,7 +107,7 @@ export function JoinDevice(props: { onCancel: () => void }) {
                 id="join-label"
                 value={label}
                 required
-                maxLength={MAX_LABEL_LENGTH}
+                maxLength={pairing.labelLimit}
                 autoComplete="off"
                 onChange={(e) => setLabel(e.target.value)}
               />

@@ -1,4 +1,4 @@
-import { useSyncState } from '../../app/context';
+import { useSyncState } from '../model-context';
 import { syncLabel } from '../shell/SyncStatus';
 import './devices.css';
 

@@ -1,5 +1,6 @@
 import jsQR from 'jsqr';
 import { useEffect, useRef, useState } from 'react';
+import type { Camera } from '../../app/shell';
 
 interface DetectedBarcode {
   readonly rawValue: string;
@@ -39,9 +40,15 @@ async function decodeFrame(
  * The camera, looking for a QR code. Stops the camera as soon as it reads one
  * (or when closed). The text goes to `onText` only, never to a URL or a log.
  */
-export function QrScanner(props: { onText: (text: string) => void; onCancel: () => void }) {
+export function QrScanner(props: {
+  camera: Camera;
+  onText: (text: string) => void;
+  onCancel: () => void;
+}) {
   const video = useRef<HTMLVideoElement>(null);
-  const cameraless = typeof navigator.mediaDevices?.getUserMedia !== 'function';
+  const frame = useRef<HTMLCanvasElement>(null);
+  const { camera } = props;
+  const cameraless = !camera.available;
   const [failed, setFailed] = useState(false);
   const problem = cameraless
     ? 'This browser cannot use a camera here. Type the code instead.'
@@ -54,13 +61,13 @@ export function QrScanner(props: { onText: (text: string) => void; onCancel: () 
     let stream: MediaStream | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let live = true;
-    const canvas = document.createElement('canvas');
     const Detector = globalThis.BarcodeDetector;
     const detector = Detector === undefined ? undefined : new Detector({ formats: ['qr_code'] });
 
     const scan = async (): Promise<void> => {
       const v = video.current;
-      if (!live || v === null) return;
+      const canvas = frame.current;
+      if (!live || v === null || canvas === null) return;
       let text: string | undefined;
       try {
         text = await decodeFrame(v, detector, canvas);
@@ -78,8 +85,8 @@ export function QrScanner(props: { onText: (text: string) => void; onCancel: () 
     };
 
     if (cameraless) return;
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: 'environment' }, audio: false })
+    camera
+      .open()
       .then(async (s) => {
         stream = s;
         if (!live || video.current === null) {
@@ -98,13 +105,14 @@ export function QrScanner(props: { onText: (text: string) => void; onCancel: () 
       clearTimeout(timer);
       stream?.getTracks().forEach((t) => t.stop());
     };
-  }, [onText, cameraless]);
+  }, [onText, cameraless, camera]);
 
   return (
     <div className="scanner stack">
       {problem === undefined ? (
         <>
           <video ref={video} muted playsInline aria-label="Camera view" />
+          <canvas ref={frame} hidden />
           <p className="muted">Point the camera at the QR code on your other device.</p>
         </>
       ) : (

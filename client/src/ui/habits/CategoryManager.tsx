@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import type { CategoryView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
 import { plural } from '../common/format';

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import type { HabitDraft, HabitKind, SchedulePick } from '../../app/types';
 import { SchedulePicker } from './SchedulePicker';
 

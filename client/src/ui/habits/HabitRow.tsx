@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import type { HabitView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
 import { ConflictNote } from '../common/ConflictNote';

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import type { SchedulePick } from '../../app/types';
 import { shortDay } from '../common/format';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import { percent, plural } from '../common/format';
 import { Heatmap, HeatmapLegend } from './Heatmap';
 import { RateChart } from './RateChart';

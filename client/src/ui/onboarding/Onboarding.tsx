@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import { useAnnouncer } from '../common/Announcer';
 import { TimezonePicker, browserTimezone } from '../common/TimezonePicker';
 import { JoinDevice } from '../devices/JoinDevice';

@@ -1,6 +1,5 @@
-import { RECOVERY_WORDS, bip39Wordlist } from '@cairn/shared';
 import { memo, useState, type ClipboardEvent } from 'react';
-import { fillFromPaste, isListWord } from '../../recovery/phrase';
+import { RECOVERY_WORDS, bip39Wordlist, fillFromPaste, isListWord } from '../../app/phrases';
 
 const LIST_ID = 'bip39-words';
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { quizPasses } from '../../recovery/phrase';
+import { quizPasses } from '../../app/phrases';
 
 const ordinal = (n: number): string => {
   const s = ['th', 'st', 'nd', 'rd'];

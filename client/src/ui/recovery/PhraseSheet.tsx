@@ -1,16 +1,8 @@
+import { useModel } from '../model-context';
 import { useAnnouncer } from '../common/Announcer';
 
-/** Prints the sheet alone: a class on <body> hides everything else (recovery.css). */
-function printPhrase(): void {
-  const body = document.body;
-  const done = (): void => {
-    body.classList.remove('printing-phrase');
-    window.removeEventListener('afterprint', done);
-  };
-  body.classList.add('printing-phrase');
-  window.addEventListener('afterprint', done);
-  window.print();
-}
+/** While printing, this class on <body> hides everything but the sheet (recovery.css). */
+const PRINTING = 'printing-phrase';
 
 /**
  * The new phrase, numbered and large, shown once: it lives in this screen's
@@ -22,13 +14,13 @@ export function PhraseSheet(props: {
   onCancel: () => void;
 }) {
   const { say } = useAnnouncer();
+  const { shell } = useModel();
   const { words } = props;
 
   async function copy() {
-    try {
-      await navigator.clipboard.writeText(words.join(' '));
+    if (shell !== undefined && (await shell.copy(words.join(' ')))) {
       say('The 12 words are on the clipboard. Paste them somewhere safe, then clear it.');
-    } catch {
+    } else {
       say('Copying is not allowed here: write the words down instead.', 'error');
     }
   }
@@ -50,9 +42,11 @@ export function PhraseSheet(props: {
         <button type="button" onClick={() => void copy()}>
           Copy
         </button>
-        <button type="button" onClick={printPhrase}>
-          Print
-        </button>
+        {shell !== undefined && (
+          <button type="button" onClick={() => shell.print(PRINTING)}>
+            Print
+          </button>
+        )}
       </div>
       <div className="row no-print">
         <button type="button" className="primary" onClick={props.onContinue}>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { PendingChange, RecoveryControls } from '../../recovery/controls';
+import type { PendingChange, RecoveryControls } from '../../app/features';
 import { useAnnouncer } from '../common/Announcer';
 import { useRecovery } from './useRecovery';
 import './recovery.css';

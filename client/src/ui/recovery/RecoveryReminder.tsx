@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useSyncState } from '../../app/context';
+import { useSyncState } from '../model-context';
 import { useRecovery } from './useRecovery';
 import './recovery.css';
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useSyncState } from '../../app/context';
-import type { RecoveryControls, RecoveryView } from '../../recovery/controls';
-import { quizPositions, secureRandomInt } from '../../recovery/phrase';
+import { useSyncState } from '../model-context';
+import type { RecoveryControls, RecoveryView } from '../../app/features';
+import { quizPositions, secureRandomInt } from '../../app/phrases';
 import { useAnnouncer } from '../common/Announcer';
 import { PhraseQuiz } from './PhraseQuiz';
 import { PhraseSheet } from './PhraseSheet';

@@ -1,6 +1,7 @@
-import { RECOVERY_WORDS } from '@cairn/shared';
 import { useRef, useState, type FormEvent } from 'react';
-import type { RecoveryControls, RestoreOutcome } from '../../recovery/controls';
+import { useModel } from '../model-context';
+import type { RecoveryControls, RestoreOutcome } from '../../app/features';
+import { RECOVERY_WORDS } from '../../app/phrases';
 import { PhraseInputs } from './PhraseInputs';
 import { useRecovery } from './useRecovery';
 import './recovery.css';
@@ -10,7 +11,8 @@ type Failure = Extract<RestoreOutcome, { ok: false }>;
 /** Onboarding → "Restore from a recovery phrase". */
 export function RestoreFromPhrase(props: { onCancel: () => void }) {
   const { controls } = useRecovery();
-  if (controls === undefined) {
+  const { shell } = useModel();
+  if (controls === undefined || shell === undefined) {
     return (
       <div className="card stack">
         <p>This build of Cairn cannot restore from a phrase.</p>
@@ -20,10 +22,14 @@ export function RestoreFromPhrase(props: { onCancel: () => void }) {
       </div>
     );
   }
-  return <RestoreForm controls={controls} onCancel={props.onCancel} />;
+  return <RestoreForm controls={controls} reload={shell.reload} onCancel={props.onCancel} />;
 }
 
-function RestoreForm(props: { controls: RecoveryControls; onCancel: () => void }) {
+function RestoreForm(props: {
+  controls: RecoveryControls;
+  reload: () => void;
+  onCancel: () => void;
+}) {
   const { controls } = props;
   const [words, setWords] = useState<string[]>(() => Array<string>(RECOVERY_WORDS).fill(''));
   const [relayUrl, setRelayUrl] = useState(controls.defaultRelayUrl);
@@ -50,7 +56,7 @@ function RestoreForm(props: { controls: RecoveryControls; onCancel: () => void }
     const done = await controls.restore(words, relayUrl.trim());
     if (done.ok) {
       // The restored key and account take effect on the next open.
-      window.location.reload();
+      props.reload();
       return;
     }
     setBusy(false);

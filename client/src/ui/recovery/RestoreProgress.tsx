@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useModel, useSyncState } from '../../app/context';
+import { useModel, useSyncState } from '../model-context';
 import { syncLabel } from '../shell/SyncStatus';
 import { useRecovery } from './useRecovery';
 import './recovery.css';

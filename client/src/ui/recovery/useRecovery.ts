@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import { useModel } from '../../app/context';
-import type { RecoveryControls, RecoveryView } from '../../recovery/controls';
+import { useModel } from '../model-context';
+import type { RecoveryControls, RecoveryView } from '../../app/features';
 
 const noSubscribe = (): (() => void) => () => undefined;
 const NONE: RecoveryView = {

@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import type { ImportPreview } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
-import { download } from './download';
 
 const CSV_FILES = ['cairn-check-ins.csv', 'cairn-habits.csv', 'cairn-one-offs.csv'];
 
@@ -48,7 +47,9 @@ export function ExportImport() {
       <div className="row">
         <button
           type="button"
-          onClick={() => download(`cairn-${stamp}.json`, 'application/json', model.exportJson())}
+          onClick={() =>
+            model.shell?.download(`cairn-${stamp}.json`, 'application/json', model.exportJson())
+          }
         >
           Export JSON
         </button>
@@ -59,7 +60,8 @@ export function ExportImport() {
             onClick={() => {
               // Built on demand: the check-ins table reads every day of every habit.
               const file = model.exportCsv().find((f) => f.name === name);
-              if (file) download(csvName(name, stamp), 'text/csv;charset=utf-8', file.text);
+              if (file)
+                model.shell?.download(csvName(name, stamp), 'text/csv;charset=utf-8', file.text);
             }}
           >
             {csvLabel(name)}

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import type { ProfileView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
 import { TimezonePicker } from '../common/TimezonePicker';

@@ -1,4 +1,4 @@
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import { ExportImport } from './ExportImport';
 import { ProfileForm } from './ProfileForm';
 import { RecoverySettings } from '../recovery/RecoverySettings';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useModel, useSyncState } from '../../app/context';
+import { useModel, useSyncState } from '../model-context';
 import type { SyncControls } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
 import { syncLabel } from '../shell/SyncStatus';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import { useAnnouncer } from '../common/Announcer';
 
 const PHRASE = 'delete everything';
@@ -16,8 +16,7 @@ export function WipeData() {
     if (typed.trim().toLowerCase() !== PHRASE) return;
     const result = await model.wipe();
     if (!report(result)) return;
-    window.location.hash = '';
-    window.location.reload();
+    model.shell?.restart();
   }
 
   return (

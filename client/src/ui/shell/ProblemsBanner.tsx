@@ -1,4 +1,4 @@
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 
 /** Load problems storage reported: visible until the user dismisses them. */
 export function ProblemsBanner() {

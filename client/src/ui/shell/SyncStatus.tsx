@@ -1,4 +1,4 @@
-import { useSyncState } from '../../app/context';
+import { useSyncState } from '../model-context';
 import type { SyncState } from '../../app/types';
 
 const number = new Intl.NumberFormat('en');

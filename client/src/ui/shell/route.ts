@@ -1,28 +1,17 @@
 import { useSyncExternalStore } from 'react';
-import { Observable } from '../../lib/observable';
+import type { ShellControls } from '../../app/shell';
 
 export const routes = ['today', 'habits', 'history', 'settings'] as const;
 export type Route = (typeof routes)[number];
 
-function current(): Route {
-  const name = window.location.hash.replace(/^#\/?/, '');
+const noSubscribe = (): (() => void) => () => undefined;
+const noRoute = (): string => '';
+
+/** The screen shown, kept in the URL hash (model.shell) so reload and back keep their place. */
+export function useRoute(shell: ShellControls | undefined): Route {
+  const name = useSyncExternalStore(
+    shell?.route.subscribe ?? noSubscribe,
+    shell?.route.get ?? noRoute,
+  );
   return routes.find((r) => r === name) ?? 'today';
-}
-
-let route: Observable<Route> | undefined;
-
-/** The route as an observable, fed by `hashchange` from its first use on. */
-function routeObservable(): Observable<Route> {
-  if (route === undefined) {
-    const r = new Observable<Route>(current());
-    window.addEventListener('hashchange', () => r.set(current()));
-    route = r;
-  }
-  return route;
-}
-
-/** The screen shown, kept in the URL hash so reload and back keep their place. */
-export function useRoute(): Route {
-  const r = routeObservable();
-  return useSyncExternalStore(r.subscribe, r.get);
 }

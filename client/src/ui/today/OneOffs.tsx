@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import { useAnnouncer } from '../common/Announcer';
 
 /** Single dated tasks for the day: add one, tick it off, remove it. */

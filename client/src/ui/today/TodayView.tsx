@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useModel } from '../../app/context';
+import { useModel } from '../model-context';
 import { TODAY_RENDERED_MARK, markOnce } from '../../app/marks';
 import { longDate } from '../common/format';
 import { CheckInRow } from './CheckInRow';

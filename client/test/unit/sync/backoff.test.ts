@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../src/sync/engine/backoff';
 import { windowOf } from '../../../src/sync/replica/push-window';
 import { contiguousRun } from '../../../src/sync/session/relay-connection';
-import { accountsUrl, eventIdOf, normaliseRelayUrl, webSocketUrl } from '../../../src/sync/wire';
+import { accountsUrl, normaliseRelayUrl, webSocketUrl } from '../../../src/device/relay-address';
+import { eventIdOf } from '../../../src/sync/wire';
 
 await ready();
 

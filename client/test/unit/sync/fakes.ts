@@ -10,7 +10,7 @@ import {
   type WireEvent,
 } from '@cairn/shared';
 import type { Timers } from '../../../src/sync/timers';
-import type { SocketFactory, SocketHandlers } from '../../../src/sync/socket';
+import type { SocketFactory, SocketHandlers } from '../../../src/lib/platform';
 
 /** The next macrotask (client code is typed for the browser: no setImmediate). */
 const later = (fn: () => void): void => {

@@ -9,7 +9,7 @@ import { parseFrames, toBase64, type ClientMessage, type ServerMessage } from '@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logFileName } from '../../../src/storage/document-store';
 import { DocumentCipher } from '../../../src/storage/sealed-log';
-import type { SyncStoreResult } from '../../../src/sync/ports';
+import type { SyncStoreResult } from '../../../src/storage/sync-state';
 import { MemorySyncStore } from '../../../src/sync/memory-sync-store';
 import { COALESCE_MS } from '../../../src/sync/session/relay-connection';
 import { eventIdOf } from '../../../src/sync/wire';

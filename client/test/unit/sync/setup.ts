@@ -10,6 +10,7 @@ import {
 } from '../../../src/storage/document-store';
 import { MemoryFiles, MemoryLogStorage } from '../../../src/storage/memory-log-storage';
 import { SyncEngine } from '../../../src/sync/engine/engine';
+import type { SettingsStore } from '../../../src/storage/sync-state';
 import { MemorySyncStore } from '../../../src/sync/memory-sync-store';
 import { openReplica } from '../../../src/sync/replica/open-replica';
 import type { SyncProblem } from '../../../src/sync/replica/ports';
@@ -74,6 +75,8 @@ export async function makeDevice(
     syncStore?: MemorySyncStore;
     files?: MemoryFiles;
     enable?: boolean;
+    /** Where the engine keeps the account (as boot/ wires it: the device); the sync store by default. */
+    settings?: SettingsStore;
   } = {},
 ) {
   const captured: RecordEvent<keyof Docs>[] = [];
@@ -108,7 +111,7 @@ export async function makeDevice(
   const identity: DeviceIdentity = { signing, boxPublicKey: new Uint8Array(32), label: `d${n}` };
   const engine = new SyncEngine({
     replica,
-    settings: syncStore,
+    settings: options.settings ?? syncStore,
     identity: (): Promise<Result<DeviceIdentity, string>> =>
       Promise.resolve({ ok: true, value: identity }),
     connect: relay.factory,

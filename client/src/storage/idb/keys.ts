@@ -17,18 +17,13 @@
  * `corrupt` (a stored secret does not unwrap), `exists` (saveMasterKey would
  * replace a different key), `quota`, `io`.
  */
-import {
-  ed25519KeyPair,
-  equalBytes,
-  randomBytes,
-  ready,
-  utf8,
-  x25519KeyPair,
-  type KeyPair,
-} from '@cairn/shared';
+import { ed25519KeyPair, equalBytes, randomBytes, ready, utf8, x25519KeyPair } from '@cairn/shared';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import * as v from 'valibot';
-import { storageError, type StorageError, type StorageResult } from './log-storage';
+import type { DeviceKeys, KeyVault } from '../key-vault';
+import { storageError, type StorageError, type StorageResult } from '../log-storage';
+
+export type { DeviceKeys } from '../key-vault';
 
 export const KEYS_DATABASE = 'cairn-keys';
 const STORE = 'keys';
@@ -46,11 +41,6 @@ const WrappedSecret = v.object({
   wrapped: v.instance(Uint8Array),
 });
 type WrappedSecret = v.InferOutput<typeof WrappedSecret>;
-
-export interface DeviceKeys {
-  readonly ed25519: KeyPair;
-  readonly x25519: KeyPair;
-}
 
 const ok = <T>(value: T): StorageResult<T> => ({ ok: true, value });
 const fail = (code: StorageError['code'], message: string): StorageResult<never> => ({
@@ -251,3 +241,6 @@ export async function requestPersistence(): Promise<boolean> {
   if (await navigator.storage.persisted()) return true;
   return navigator.storage.persist();
 }
+
+/** The browser's KeyVault: the functions above, as the port the device takes. */
+export const idbKeyVault: KeyVault = { loadOrCreateDeviceKeys, saveMasterKey };

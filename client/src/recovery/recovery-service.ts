@@ -1,14 +1,15 @@
 /**
- * Recovery in the browser: the flows of flows.ts with this device's keys
- * (IndexedDB), the sync engine's account and relay, and the browser's fetch.
+ * Recovery on this device: the flows of flows.ts with this device's
+ * credentials and key (device/), the relay over the `fetch` port, and the
+ * recovery state over its store port. No browser API: boot/ wires it.
  *
  * Restoring replaces this fresh install's identity: after the relay has
- * registered the new device and the blob has opened, sync is stopped, the
- * restored K_master replaces the one generated on first launch, the (empty)
- * local logs sealed under the old key are removed, and sync is saved as on,
- * for the restored account, already registered. The app then reloads; on
- * the next open the engine connects and bootstraps every stream, and the
- * onboarding screen shows its progress until the data is here.
+ * registered the new device and the blob has opened, the account is adopted
+ * (`Adopt`: sync stopped, K_master replaced, the logs sealed under the old
+ * key removed, the relay state reset, sync on for the restored account,
+ * registered). The app then reloads; on the next open the engine connects
+ * and bootstraps every stream, and the onboarding screen shows its progress
+ * until the data is here.
  */
 import {
   generatePhrase,
@@ -17,11 +18,9 @@ import {
   type KeyPair,
   type RecoveryPendingChange,
 } from '@cairn/shared';
-import type { Outcome } from '../app/types';
-import { loadMasterKey, loadOrCreateDeviceKeys, saveMasterKey } from '../storage/keys';
-import type { LogStorage } from '../storage/log-storage';
-import { deviceLabel, type BrowserSync } from '../sync/browser';
-import { IdbSyncStore } from '../sync/idb-sync-store';
+import type { Adopt, Device } from '../device/device';
+import type { Outcome } from '../lib/outcome';
+import type { BackupRecord, RecoveryState, RecoveryStateStore } from '../storage/recovery-state';
 import type { RecoveryFetch } from './api';
 import type { PendingChange, RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
 import {
@@ -34,13 +33,6 @@ import {
   type Restored,
 } from './flows';
 import { phraseWords } from './phrase';
-import {
-  loadRecoveryState,
-  saveBackup,
-  saveReminderDismissed,
-  saveRestoring,
-  type RecoveryState,
-} from './state';
 
 const INITIAL: RecoveryView = {
   loaded: false,
@@ -54,7 +46,7 @@ const INITIAL: RecoveryView = {
 /** How often reaching "Synced" asks the relay again which blob the account has. */
 const RECHECK_MS = 10 * 60_000;
 
-const browserFetch: RecoveryFetch = (url, init) => fetch(url, { ...init, cache: 'no-store' });
+const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function pendingOf(p: RecoveryPendingChange, thisDevice: string): PendingChange {
   return { op: p.op, effectiveAt: p.effectiveAt, byThisDevice: p.requestedBy === thisDevice };
@@ -64,14 +56,21 @@ function failed(what: string, e: unknown): Outcome {
   return { ok: false, message: `${what}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
-export interface BrowserRecoveryOptions {
-  sync: BrowserSync;
-  /** The open log storage: a restore clears the fresh install's logs. */
-  logs: Pick<LogStorage, 'list' | 'remove'>;
-  fetch?: RecoveryFetch;
+export interface RecoveryServiceOptions {
+  /** This device: its credentials and key, and its identity for a restore. */
+  device: Pick<Device, 'credentials' | 'identity' | 'kMaster'>;
+  state: RecoveryStateStore;
+  /** The relay's recovery routes (boot/ passes fetch with `cache: 'no-store'`). */
+  fetch: RecoveryFetch;
+  adopt: Adopt;
+  /** Tells `listener` each time sync reaches "Synced". */
+  onSynced: (listener: () => void) => () => void;
+  /** Where a restore looks by default: the relay that served this app. */
+  defaultRelayUrl: string;
+  now?: () => number;
 }
 
-export class BrowserRecovery implements RecoveryControls {
+export class RecoveryService implements RecoveryControls {
   private current: RecoveryView = INITIAL;
   private state: RecoveryState = {
     backup: undefined,
@@ -83,24 +82,27 @@ export class BrowserRecovery implements RecoveryControls {
   /** The account's pending change as the relay last told it (not stored: asked again each time). */
   private pending: PendingChange | null = null;
   private readonly fetchFn: RecoveryFetch;
-  readonly defaultRelayUrl = window.location.origin;
+  private readonly now: () => number;
+  readonly defaultRelayUrl: string;
 
-  constructor(private readonly options: BrowserRecoveryOptions) {
-    this.fetchFn = options.fetch ?? browserFetch;
+  constructor(private readonly options: RecoveryServiceOptions) {
+    this.fetchFn = options.fetch;
+    this.now = options.now ?? Date.now;
+    this.defaultRelayUrl = options.defaultRelayUrl;
   }
 
   /** Reads the saved state in the background; the view says `loaded` once done. */
   async start(): Promise<void> {
     try {
-      this.set(await loadRecoveryState());
+      this.set(await this.options.state.load());
     } catch (e) {
       console.warn(`recovery state could not be read: ${e instanceof Error ? e.message : 'error'}`);
       this.set(this.state);
     }
     // Once sync is through (settings loaded, device registered), ask the relay.
-    this.options.sync.engine.status.subscribe((status) => {
-      if (status.kind !== 'synced' || Date.now() - this.checkedAt < RECHECK_MS) return;
-      this.checkedAt = Date.now();
+    this.options.onSynced(() => {
+      if (this.now() - this.checkedAt < RECHECK_MS) return;
+      this.checkedAt = this.now();
       void this.refresh();
     });
   }
@@ -138,26 +140,31 @@ export class BrowserRecovery implements RecoveryControls {
       }
     | { ok: false; message: string }
   > {
-    const settings = this.options.sync.engine.settings;
-    if (settings === undefined || !settings.enabled) {
-      return { ok: false, message: 'Turn on sync first: the backup is kept by your relay.' };
+    const who = await this.options.device.credentials();
+    if (!who.ok) {
+      switch (who.error.kind) {
+        case 'sync-off':
+          return { ok: false, message: 'Turn on sync first: the backup is kept by your relay.' };
+        case 'not-registered':
+          return {
+            ok: false,
+            message:
+              'Sync has not reached the relay yet. Wait until it says Synced, then try again.',
+          };
+        case 'failed':
+          return {
+            ok: false,
+            message: `The device keys could not be opened (${who.error.message}).`,
+          };
+      }
     }
-    if (!settings.registered) {
-      return {
-        ok: false,
-        message: 'Sync has not reached the relay yet. Wait until it says Synced, then try again.',
-      };
-    }
-    const keys = await loadOrCreateDeviceKeys();
-    if (!keys.ok)
-      return { ok: false, message: `The device keys could not be opened (${keys.error.message}).` };
     return {
       ok: true,
-      relayUrl: settings.relayUrl,
+      relayUrl: who.value.relayUrl,
       device: {
-        accountId: settings.accountId,
-        deviceId: settings.deviceId,
-        signing: keys.value.ed25519,
+        accountId: who.value.accountId,
+        deviceId: who.value.deviceId,
+        signing: who.value.signing,
       },
     };
   }
@@ -165,16 +172,12 @@ export class BrowserRecovery implements RecoveryControls {
   async enable(words: readonly string[]): Promise<Outcome> {
     const who = await this.signer();
     if (!who.ok) return who;
-    const key = await loadMasterKey();
-    if (!key.ok || key.value === undefined) {
-      return { ok: false, message: 'This device’s key could not be read, so recovery is not on.' };
-    }
     const done = await enableRecovery(words.join(' '), {
       fetch: this.fetchFn,
       relayUrl: who.relayUrl,
       device: who.device,
-      kMaster: key.value,
-      now: Date.now,
+      kMaster: this.options.device.kMaster,
+      now: this.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
     if (done.value.pending !== undefined) {
@@ -183,14 +186,14 @@ export class BrowserRecovery implements RecoveryControls {
       this.set(this.state);
       return { ok: true };
     }
-    const backup = {
+    const backup: BackupRecord = {
       recoveryId: done.value.recoveryIdHex,
       accountId: who.device.accountId,
       relayUrl: who.relayUrl,
-      enabledAt: Date.now(),
+      enabledAt: this.now(),
     };
     try {
-      await saveBackup(backup);
+      await this.options.state.saveBackup(backup);
     } catch (e) {
       return failed('The backup is on the relay, but this device could not note it', e);
     }
@@ -207,7 +210,7 @@ export class BrowserRecovery implements RecoveryControls {
       fetch: this.fetchFn,
       relayUrl: who.relayUrl,
       device: who.device,
-      now: Date.now,
+      now: this.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
     if (done.value.pending !== undefined) {
@@ -216,7 +219,7 @@ export class BrowserRecovery implements RecoveryControls {
       return { ok: true };
     }
     try {
-      await saveBackup(undefined);
+      await this.options.state.saveBackup(undefined);
     } catch (e) {
       return failed('The backup was deleted, but this device could not note it', e);
     }
@@ -231,7 +234,7 @@ export class BrowserRecovery implements RecoveryControls {
       fetch: this.fetchFn,
       relayUrl: who.relayUrl,
       device: who.device,
-      now: Date.now,
+      now: this.now,
     });
     if (!found.ok) return;
     const remote = found.value;
@@ -256,7 +259,7 @@ export class BrowserRecovery implements RecoveryControls {
             enabledAt: remote.updatedAt,
           };
     try {
-      await saveBackup(backup);
+      await this.options.state.saveBackup(backup);
     } catch (e) {
       console.warn(`the recovery state was not saved: ${e instanceof Error ? e.message : 'error'}`);
     }
@@ -270,7 +273,7 @@ export class BrowserRecovery implements RecoveryControls {
       fetch: this.fetchFn,
       relayUrl: who.relayUrl,
       device: who.device,
-      now: Date.now,
+      now: this.now,
     });
     if (!done.ok) return { ok: false, message: done.error.message };
     this.pending = null;
@@ -281,10 +284,10 @@ export class BrowserRecovery implements RecoveryControls {
   }
 
   async dismissReminder(): Promise<void> {
-    const at = Date.now();
+    const at = this.now();
     this.set({ ...this.state, reminderDismissedAt: at });
     try {
-      await saveReminderDismissed(at);
+      await this.options.state.saveReminderDismissed(at);
     } catch (e) {
       console.warn(
         `the reminder choice was not saved: ${e instanceof Error ? e.message : 'error'}`,
@@ -302,23 +305,14 @@ export class BrowserRecovery implements RecoveryControls {
     // A mistyped word fails here, before anything touches the network or the keys.
     const checked = checkTypedPhrase(phrase);
     if (!checked.ok) return { ok: false, ...checked.error };
-    const keys = await loadOrCreateDeviceKeys();
-    if (!keys.ok) {
-      return {
-        ok: false,
-        kind: 'failed',
-        message: `The device keys could not be opened (${keys.error.message}).`,
-      };
+    const identity = await this.options.device.identity();
+    if (!identity.ok) {
+      return { ok: false, kind: 'failed', message: `${capital(identity.error)}.` };
     }
     const restored = await restoreFromPhrase(phrase, {
       fetch: this.fetchFn,
       relayUrl,
-      device: {
-        deviceId: uuidV4(randomBytes(16)),
-        signing: keys.value.ed25519,
-        boxPublicKey: keys.value.x25519.publicKey,
-        label: deviceLabel(navigator.userAgent),
-      },
+      device: { deviceId: uuidV4(randomBytes(16)), ...identity.value },
     });
     if (!restored.ok)
       return { ok: false, kind: restored.error.kind, message: restored.error.message };
@@ -327,51 +321,28 @@ export class BrowserRecovery implements RecoveryControls {
   }
 
   private async adopt(r: Restored): Promise<Outcome> {
-    await this.options.sync.stop();
-    const saved = await saveMasterKey(r.kMaster, { replace: true });
-    if (!saved.ok)
-      return {
-        ok: false,
-        message: `The restored key could not be saved (${saved.error.message}).`,
-      };
-    // Whatever this install wrote so far is sealed under the key just replaced.
-    const names = await this.options.logs.list();
-    if (!names.ok) return { ok: false, message: `Local storage failed (${names.error.message}).` };
-    for (const name of names.value) {
-      const removed = await this.options.logs.remove(name);
-      if (!removed.ok)
-        return { ok: false, message: `Local storage failed (${removed.error.message}).` };
+    const adopted = await this.options.adopt(r);
+    if (!adopted.ok) {
+      const { step, message } = adopted.error;
+      switch (step) {
+        case 'key':
+          return { ok: false, message: `The restored key could not be saved (${message}).` };
+        case 'logs':
+          return { ok: false, message: `Local storage failed (${message}).` };
+        case 'account':
+          return { ok: false, message: `Sync settings could not be saved (${message}).` };
+      }
     }
-    const store = new IdbSyncStore();
-    try {
-      const reset = await store.resetRelayState();
-      if (!reset.ok)
-        return { ok: false, message: `Sync settings could not be saved (${reset.error.message}).` };
-      const settings = await store.saveSettings({
-        enabled: true,
-        relayUrl: r.relayUrl,
-        accountId: r.accountId,
-        deviceId: r.deviceId,
-        registered: true,
-      });
-      if (!settings.ok)
-        return {
-          ok: false,
-          message: `Sync settings could not be saved (${settings.error.message}).`,
-        };
-    } finally {
-      store.close();
-    }
-    const now = Date.now();
-    const backup = {
+    const now = this.now();
+    const backup: BackupRecord = {
       recoveryId: r.recoveryIdHex,
       accountId: r.accountId,
       relayUrl: r.relayUrl,
       enabledAt: now,
     };
     try {
-      await saveBackup(backup);
-      await saveRestoring(now);
+      await this.options.state.saveBackup(backup);
+      await this.options.state.saveRestoring(now);
     } catch (e) {
       return failed('The account was restored, but this device could not note it', e);
     }
@@ -383,7 +354,7 @@ export class BrowserRecovery implements RecoveryControls {
     if (this.state.restoringSince === undefined) return;
     this.set({ ...this.state, restoringSince: undefined });
     try {
-      await saveRestoring(undefined);
+      await this.options.state.saveRestoring(undefined);
     } catch (e) {
       console.warn(
         `the restore state was not cleared: ${e instanceof Error ? e.message : 'error'}`,

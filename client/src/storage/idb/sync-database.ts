@@ -23,7 +23,7 @@ import {
   type NewQueueEntry,
   type SyncStore,
   type SyncStoreResult,
-} from './ports';
+} from '../sync-state';
 
 export const SYNC_DATABASE = 'cairn-sync';
 const SETTINGS_KEY = 'settings';

@@ -1,6 +1,6 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
-import type { AppModel } from './model';
-import type { SyncState } from './types';
+import type { AppModel } from '../app/model';
+import type { SyncState } from '../app/types';
 
 const ModelContext = createContext<AppModel | null>(null);
 const SyncContext = createContext<SyncState>({ kind: 'local' });
