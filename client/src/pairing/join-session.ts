@@ -51,7 +51,7 @@ import * as v from 'valibot';
 import type { SocketFactory } from '../lib/platform';
 import { normaliseRelayUrl } from '../device/relay-address';
 import { PairingChannel, pairingSocketUrl } from './channel';
-import { Watchable } from './watchable';
+import { Observable } from '../lib/observable';
 
 export type JoinView =
   | { readonly stage: 'looking-up' }
@@ -116,7 +116,12 @@ const defaultTimer = (f: () => void, ms: number): (() => void) => {
   return () => clearTimeout(t);
 };
 
-export class JoinSession extends Watchable<JoinView> {
+export class JoinSession {
+  /** The session as the UI sees it (useSyncExternalStore: same object until it changes). */
+  private readonly view = new Observable<JoinView>({ stage: 'looking-up' });
+  readonly get = (): JoinView => this.view.get();
+  readonly subscribe = (listener: () => void): (() => void) => this.view.subscribe(listener);
+
   private channel: PairingChannel | undefined;
   private state: JoinerWaiting | JoinerComparing | JoinerConfirmed | undefined;
   /** An envelope that came before this user confirmed: held, not opened. */
@@ -127,7 +132,6 @@ export class JoinSession extends Watchable<JoinView> {
   private readonly setTimer: (f: () => void, ms: number) => () => void;
 
   constructor(private readonly ctx: JoinContext) {
-    super({ stage: 'looking-up' });
     this.now = ctx.now ?? Date.now;
     this.setTimer = ctx.setTimer ?? defaultTimer;
   }
@@ -137,7 +141,7 @@ export class JoinSession extends Watchable<JoinView> {
     this.cancelTimer?.();
     this.cancelTimer = this.setTimer(
       () => {
-        if (this.value.stage === 'saving' || this.value.stage === 'done') return;
+        if (this.view.get().stage === 'saving' || this.view.get().stage === 'done') return;
         this.channel?.send({ type: 'pair-abort', v: 1, reason: 'expired' });
         this.end(message);
       },
@@ -192,13 +196,13 @@ export class JoinSession extends Watchable<JoinView> {
       lookupKey,
       response: encodePairResponse(accepted.value.response),
     });
-    this.set({ stage: 'waiting' });
+    this.view.set({ stage: 'waiting' });
 
     for (;;) {
       const e = await channel.next();
       if (e.kind !== 'frame') {
         // The key came and this user had not answered yet: the close is expected.
-        if (this.held !== undefined && this.value.stage === 'comparing') return;
+        if (this.held !== undefined && this.view.get().stage === 'comparing') return;
         return this.end('The connection to the relay was lost before pairing finished.');
       }
       const f = e.frame;
@@ -215,12 +219,12 @@ export class JoinSession extends Watchable<JoinView> {
           this.state = compared.value.state;
           // The digits are up: the relay gives A one more offer lifetime to finish.
           this.deadline(PAIRING_TTL_MS, EXPIRED_MESSAGE);
-          this.set({ stage: 'comparing', sas: compared.value.sas });
+          this.view.set({ stage: 'comparing', sas: compared.value.sas });
           break;
         }
         case 'pair-envelope': {
           const envelope = decodePairEnvelope(f);
-          const stage = this.value.stage;
+          const stage = this.view.get().stage;
           if (!envelope.ok || (stage !== 'comparing' && stage !== 'confirmed')) {
             return this.end(
               'The other device sent the key before the digits were shown. Nothing was stored.',
@@ -249,12 +253,12 @@ export class JoinSession extends Watchable<JoinView> {
    */
   confirm(): void {
     const state = this.state;
-    const v0 = this.value;
+    const v0 = this.view.get();
     if (state?.stage !== 'comparing' || v0.stage !== 'comparing') return;
     const confirmed = confirmPairingSas(state);
     if (!confirmed.ok) return this.end(`Pairing failed: ${confirmed.error.message}`);
     this.state = confirmed.value;
-    this.set({ stage: 'confirmed', sas: v0.sas });
+    this.view.set({ stage: 'confirmed', sas: v0.sas });
     const held = this.held;
     this.held = undefined;
     if (held !== undefined) void this.opened(held);
@@ -270,7 +274,7 @@ export class JoinSession extends Watchable<JoinView> {
   }
 
   private abort(reason: 'mismatch' | 'cancelled', message: string): void {
-    const stage = this.value.stage;
+    const stage = this.view.get().stage;
     if (stage === 'saving' || stage === 'done' || stage === 'ended') return;
     this.channel?.send({ type: 'pair-abort', v: 1, reason });
     this.end(message);
@@ -316,27 +320,27 @@ export class JoinSession extends Watchable<JoinView> {
 
   private async opened(envelope: PairEnvelope): Promise<void> {
     const state = this.state;
-    const v0 = this.value;
+    const v0 = this.view.get();
     if (state?.stage !== 'confirmed' || v0.stage !== 'confirmed') return;
     this.state = undefined;
     const opened = openPairingEnvelope(state, envelope);
     if (!opened.ok) return this.end(TAMPERED_MESSAGE);
     this.cancelTimer?.();
-    this.set({ stage: 'saving', sas: v0.sas });
+    this.view.set({ stage: 'saving', sas: v0.sas });
     this.channel?.close();
     const adopted = await this.ctx.adopt({ ...opened.value, relayUrl: this.relayUrl });
     opened.value.kMaster.fill(0);
     if (!adopted.ok) return this.end(adopted.message);
-    this.set({ stage: 'done', sas: v0.sas });
+    this.view.set({ stage: 'done', sas: v0.sas });
   }
 
   private end(message: string): void {
-    if (this.value.stage === 'ended' || this.value.stage === 'done') return;
+    if (this.view.get().stage === 'ended' || this.view.get().stage === 'done') return;
     this.cancelTimer?.();
     if (this.state !== undefined) abortPairing(this.state, 'cancelled');
     this.state = undefined;
     this.held = undefined;
-    this.set({ stage: 'ended', message });
+    this.view.set({ stage: 'ended', message });
     this.channel?.close();
   }
 }

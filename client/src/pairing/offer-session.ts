@@ -35,7 +35,7 @@ import {
 } from '@cairn/shared';
 import type { SocketFactory } from '../lib/platform';
 import { PairingChannel, pairingSocketUrl, type ChannelEvent } from './channel';
-import { Watchable } from './watchable';
+import { Observable } from '../lib/observable';
 
 export type EndReason = 'expired' | 'mismatch' | 'cancelled' | 'burned' | 'failed';
 
@@ -79,7 +79,12 @@ const MESSAGES = {
   revoked: 'This device was removed from your account, so it cannot add devices.',
 } as const;
 
-export class OfferSession extends Watchable<OfferView> {
+export class OfferSession {
+  /** The session as the UI sees it (useSyncExternalStore: same object until it changes). */
+  private readonly view = new Observable<OfferView>({ stage: 'connecting' });
+  readonly get = (): OfferView => this.view.get();
+  readonly subscribe = (listener: () => void): (() => void) => this.view.subscribe(listener);
+
   private channel: PairingChannel | undefined;
   private waitingState: OfferorWaiting | undefined;
   private confirming:
@@ -88,7 +93,6 @@ export class OfferSession extends Watchable<OfferView> {
   private readonly now: () => number;
 
   constructor(private readonly ctx: OfferContext) {
-    super({ stage: 'connecting' });
     this.now = ctx.now ?? Date.now;
   }
 
@@ -117,7 +121,7 @@ export class OfferSession extends Watchable<OfferView> {
     if ((await this.expect(channel, 'pairing-opened')) === undefined) return;
     this.waitingState = created.state;
     const qr = pairingQrFor(created.offer, created.code, this.ctx.relayUrl, accountId);
-    this.set({
+    this.view.set({
       stage: 'waiting',
       code: formatPairingCode(created.code),
       qr: encodePairingQr(qr),
@@ -135,13 +139,13 @@ export class OfferSession extends Watchable<OfferView> {
   /** "They match": seal K_master for the device whose digits the user compared. */
   confirm(): void {
     const c = this.confirming;
-    const v = this.value;
+    const v = this.view.get();
     if (c === undefined || v.stage !== 'confirming') return;
     this.confirming = undefined;
     const envelope = releaseMasterKey(c.state, this.ctx.kMaster, this.ctx.accountId);
     if (!envelope.ok)
       return this.end('failed', `Could not seal the key: ${envelope.error.message}`);
-    this.set({ stage: 'sending', sas: v.sas, label: v.label });
+    this.view.set({ stage: 'sending', sas: v.sas, label: v.label });
     this.channel?.send({
       type: 'pairing-complete',
       joiner: c.joiner,
@@ -161,7 +165,7 @@ export class OfferSession extends Watchable<OfferView> {
 
   /** Tells the relay (which burns the code and tells B), then ends here. */
   private abort(reason: PairAbortReason, end: EndReason, message: string): void {
-    const stage = this.value.stage;
+    const stage = this.view.get().stage;
     if (stage === 'done' || stage === 'ended' || stage === 'sending') return;
     this.channel?.send({ type: 'pair-abort', v: 1, reason });
     this.end(end, message);
@@ -169,7 +173,7 @@ export class OfferSession extends Watchable<OfferView> {
 
   /** A keeps its own clock on the expiry: the relay, which could stretch it, is not trusted. */
   private timeUp(): void {
-    if (this.value.stage === 'waiting') this.abort('expired', 'expired', MESSAGES.expired);
+    if (this.view.get().stage === 'waiting') this.abort('expired', 'expired', MESSAGES.expired);
   }
 
   private onFrame(f: PairingServerFrame): void {
@@ -188,9 +192,9 @@ export class OfferSession extends Watchable<OfferView> {
         }
         return;
       case 'pairing-completed': {
-        const v = this.value;
+        const v = this.view.get();
         if (v.stage === 'sending')
-          this.set({ stage: 'done', label: v.label, deviceId: f.deviceId });
+          this.view.set({ stage: 'done', label: v.label, deviceId: f.deviceId });
         this.finish();
         return;
       }
@@ -208,7 +212,7 @@ export class OfferSession extends Watchable<OfferView> {
 
   private onResponse(joiner: string, wire: unknown): void {
     const waiting = this.waitingState;
-    if (waiting === undefined || this.value.stage !== 'waiting') {
+    if (waiting === undefined || this.view.get().stage !== 'waiting') {
       // A spent offer takes no second response.
       this.channel?.send({
         type: 'pairing-to',
@@ -241,7 +245,7 @@ export class OfferSession extends Watchable<OfferView> {
     };
     this.confirming = { state: outcome.state, joiner, device };
     this.channel?.send({ type: 'pairing-to', joiner, message: encodePairReveal(outcome.reveal) });
-    this.set({ stage: 'confirming', sas: outcome.sas, label: outcome.device.label });
+    this.view.set({ stage: 'confirming', sas: outcome.sas, label: outcome.device.label });
   }
 
   private async expect<K extends PairingServerFrame['type']>(
@@ -263,7 +267,7 @@ export class OfferSession extends Watchable<OfferView> {
   }
 
   private lost(e: Exclude<ChannelEvent, { kind: 'frame' }>): void {
-    const stage = this.value.stage;
+    const stage = this.view.get().stage;
     if (stage === 'done' || stage === 'ended') return;
     this.end(
       'failed',
@@ -272,13 +276,13 @@ export class OfferSession extends Watchable<OfferView> {
   }
 
   private end(reason: EndReason, message: string): void {
-    const stage = this.value.stage;
+    const stage = this.view.get().stage;
     if (stage === 'done' || stage === 'ended') return;
     const state = this.confirming?.state ?? this.waitingState;
     if (state !== undefined) abortPairing(state, 'cancelled');
     this.confirming = undefined;
     this.waitingState = undefined;
-    this.set({ stage: 'ended', reason, message });
+    this.view.set({ stage: 'ended', reason, message });
     this.finish();
   }
 
