@@ -21,6 +21,7 @@ import {
 import type { Adopt, Device } from '../device/device';
 import type { Outcome } from '../lib/outcome';
 import type { BackupRecord, RecoveryState, RecoveryStateStore } from '../storage/recovery-state';
+import { Observable } from '../lib/observable';
 import type { RecoveryFetch } from './api';
 import type { PendingChange, RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
 import {
@@ -71,13 +72,13 @@ export interface RecoveryServiceOptions {
 }
 
 export class RecoveryService implements RecoveryControls {
-  private current: RecoveryView = INITIAL;
+  /** What Settings shows; `view` returns the same object until it changes. */
+  private readonly shown = new Observable<RecoveryView>(INITIAL);
   private state: RecoveryState = {
     backup: undefined,
     reminderDismissedAt: undefined,
     restoringSince: undefined,
   };
-  private readonly listeners = new Set<() => void>();
   private checkedAt = -Infinity;
   /** The account's pending change as the relay last told it (not stored: asked again each time). */
   private pending: PendingChange | null = null;
@@ -107,24 +108,20 @@ export class RecoveryService implements RecoveryControls {
     });
   }
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  readonly subscribe = (listener: () => void): (() => void) => this.shown.subscribe(listener);
 
-  readonly view = (): RecoveryView => this.current;
+  readonly view = (): RecoveryView => this.shown.get();
 
   private set(state: RecoveryState): void {
     this.state = state;
-    this.current = {
+    this.shown.set({
       loaded: true,
       enabled: state.backup !== undefined,
       enabledAt: state.backup?.enabledAt ?? null,
       reminderDismissed: state.reminderDismissedAt !== undefined,
       restoring: state.restoringSince !== undefined,
       pending: this.pending,
-    };
-    for (const l of [...this.listeners]) l();
+    });
   }
 
   newPhrase(): string[] {
