@@ -12,7 +12,7 @@ import {
   type OfferorWaiting,
   type PairingClosed,
 } from './offeror.js';
-import { forget } from './session.js';
+import { forget } from './secrets.js';
 
 export function abortPairing(
   state:

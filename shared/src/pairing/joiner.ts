@@ -40,7 +40,7 @@ import {
   type PairingDevice,
 } from './messages.js';
 import type { PairingQr } from './qr.js';
-import { keep, take } from './session.js';
+import { keep, take } from './secrets.js';
 import {
   pairingCommitment,
   pairingOfferHash,

@@ -28,7 +28,7 @@ import { CairnError, err, ok, type Result } from '../errors.js';
 import { MAX_LABEL_LENGTH } from '../protocol/constants.js';
 import { isUuid } from '../uuid.js';
 import { MLKEM_CIPHERTEXT_BYTES, MLKEM_PUBLIC_KEY_BYTES } from './kem.js';
-import { Base64Bytes } from './wire.js';
+import { Base64Bytes } from './byte-fields.js';
 
 export const PAIRING_VERSION = 1;
 export const PAIRING_ENVELOPE_BYTES = 89;

@@ -30,7 +30,7 @@ import {
   type PairReveal,
   type PairingDevice,
 } from './messages.js';
-import { keep, take } from './session.js';
+import { keep, take } from './secrets.js';
 import {
   pairingCommitment,
   derivePairingKeys,

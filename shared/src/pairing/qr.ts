@@ -23,7 +23,7 @@ import { isUuid } from '../uuid.js';
 import { isNormalizedPairingCode } from './code.js';
 import type { PairOffer } from './messages.js';
 import { pairingOfferHash } from './transcript.js';
-import { Base64Bytes } from './wire.js';
+import { Base64Bytes } from './byte-fields.js';
 
 /** The QR payload's own version (the pairing messages stay at 1). */
 export const PAIRING_QR_VERSION = 2;

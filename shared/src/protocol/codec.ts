@@ -4,7 +4,7 @@
  * JSON that fits no schema). Encoding is plain `JSON.stringify`.
  *
  * Work is linear in the frame and stops at the first issue (`abortEarly`):
- * every field's length is checked before its characters (wire.ts).
+ * every field's length is checked before its characters (fields.ts).
  */
 import * as v from 'valibot';
 import { err, ok, type Result } from '../errors.js';

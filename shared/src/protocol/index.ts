@@ -3,7 +3,7 @@
  * schemas, frame codecs, the signed auth bytes, and a transport-agnostic client.
  */
 export * from './constants.js';
-export * from './wire.js';
+export * from './fields.js';
 export * from './messages.js';
 export * from './codec.js';
 export * from './auth.js';

@@ -31,7 +31,7 @@ import {
   SignatureB64,
   StreamIdB64,
   Uuid,
-} from './wire.js';
+} from './fields.js';
 
 const Version = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 const Limit = v.pipe(v.number(), v.safeInteger(), v.minValue(1));

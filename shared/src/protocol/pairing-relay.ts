@@ -45,7 +45,7 @@ import { MLKEM_CIPHERTEXT_BYTES, MLKEM_PUBLIC_KEY_BYTES } from '../pairing/kem.j
 import { DeviceLabel, PAIRING_ENVELOPE_BYTES, PairAbortReason } from '../pairing/messages.js';
 import { uuidToBytes } from '../uuid.js';
 import { describeIssues, PARSE_CONFIG } from './codec.js';
-import { boundedString, ChallengeB64, fixedBase64, Message, SignatureB64, Uuid } from './wire.js';
+import { boundedString, ChallengeB64, fixedBase64, Message, SignatureB64, Uuid } from './fields.js';
 
 export const PAIRING_PROTOCOL_VERSION = 1;
 export const PAIRING_WS_PATH = '/v1/pairing';

@@ -59,7 +59,7 @@ import { hkdf, sha256 } from '../kdf.js';
 import { RECOVERY_BLOB_BYTES, recoverySeed } from '../recovery.js';
 import { uuidToBytes } from '../uuid.js';
 import { PROTOCOL_VERSION } from './constants.js';
-import { Label, Millis, PublicKeyB64, SignatureB64, Uuid, fixedBase64 } from './wire.js';
+import { Label, Millis, PublicKeyB64, SignatureB64, Uuid, fixedBase64 } from './fields.js';
 
 export const RECOVERY_PATH = '/v1/recovery';
 export const RECOVERY_PUT_CONTEXT = 'cairn-recovery-put-v1';
