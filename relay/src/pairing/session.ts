@@ -37,7 +37,7 @@ import {
 } from '@cairn/shared';
 import type { RelayLimitsConfig } from '../config.js';
 import type { LogLike, Outbox, SessionFaults } from '../session.js';
-import { offerStatus, type PairingRefusal } from '../store/pairing-sql.js';
+import { offerStatus, type PairingRefusal } from './port.js';
 import type { RelayStore } from '../store/types.js';
 import type { LookupLimiter } from './limiter.js';
 import { PairingRouter, type JoinerEnd, type OfferorEnd, type ToJoiner } from './router.js';

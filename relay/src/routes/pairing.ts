@@ -37,7 +37,7 @@ import type { SessionFaults } from '../session.js';
 import { wireSession } from '../socket-wiring.js';
 import { admitSocket, socketsPerAddressHook } from '../ws.js';
 import { setMaxPayload } from '../ws-payload.js';
-import { offerStatus } from '../store/pairing-sql.js';
+import { offerStatus } from '../pairing/port.js';
 import type { RelayStore } from '../store/types.js';
 
 const BODY_LIMIT = 1024;
