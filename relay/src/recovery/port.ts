@@ -24,7 +24,7 @@ export interface RecoveryRecord {
 /**
  * `stale`: signedAt is not after the account's last accepted put, delete or
  * cancel (a replay). `pending`: the account has a blob, so the change waits
- * (recovery-sql.ts) until `now + delayMs`.
+ * (store/recovery-sql.ts) until `now + delayMs`.
  */
 export type RecoveryPutOutcome = 'stored' | 'pending' | 'stale' | 'taken' | 'no-account';
 export type RecoveryDeleteOutcome = 'deleted' | 'pending' | 'stale' | 'not-found' | 'no-account';
@@ -57,7 +57,7 @@ export interface RecoveryStore {
   /**
    * Stores the account's recovery blob if `signedAt` is later than its last
    * recovery change: at once for its first blob, otherwise as its pending
-   * change (see recovery-sql.ts); `taken` when another account holds this id.
+   * change (see store/recovery-sql.ts); `taken` when another account holds this id.
    * Without `timing`: now, with no delay (tests and tools).
    */
   putRecovery(

@@ -66,9 +66,10 @@ import {
 } from '@cairn/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as v from 'valibot';
+import type { AccountStore, DeviceRecord } from '../accounts/port.js';
 import type { RelayLimitsConfig } from '../config.js';
-import { sendError } from '../http.js';
-import type { DeviceRecord, RelayStore } from '../store/types.js';
+import { sendError } from '../http/errors.js';
+import type { RecoveryStore } from './port.js';
 
 const DECOY_SECRET_NAME = 'recovery-decoy-v1';
 const RECOVERY_SWEEP_MS = 60_000;
@@ -92,7 +93,9 @@ export function decoys(secret: Uint8Array): Decoys {
 }
 
 interface Ctx {
-  store: RelayStore;
+  store: RecoveryStore;
+  /** The account's devices: who may sign a change, and where a restore adds one. */
+  accounts: AccountStore;
   decoys: Decoys;
   now: () => number;
   limits: RelayLimitsConfig;
@@ -149,7 +152,7 @@ async function signedByDevice(
     );
     return undefined;
   }
-  const device = await stored(req, () => ctx.store.getDevice(body.accountId, body.deviceId));
+  const device = await stored(req, () => ctx.accounts.getDevice(body.accountId, body.deviceId));
   if (!device.ok) {
     void unavailable(reply);
     return undefined;
@@ -380,7 +383,7 @@ async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<Fastify
   const { accountId, blob } = record.value;
   const { maxDevices, quotaBytes } = ctx.limits;
   const added = await stored(req, () =>
-    ctx.store.addDevice(
+    ctx.accounts.addDevice(
       accountId,
       {
         deviceId: body.deviceId,
@@ -427,13 +430,20 @@ export interface RecoveryRouteOptions {
 /** Registers the routes; call after @fastify/rate-limit and the error handler. */
 export async function registerRecovery(
   app: FastifyInstance,
-  store: RelayStore,
+  store: RecoveryStore,
+  accounts: AccountStore,
   limits: RelayLimitsConfig,
   options: RecoveryRouteOptions = {},
 ): Promise<void> {
   const secret = fromBase64(await store.relaySecret(DECOY_SECRET_NAME, toBase64(randomBytes(32))));
   if (secret === undefined) throw new Error('the stored decoy secret is not base64');
-  const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now, limits };
+  const ctx: Ctx = {
+    store,
+    accounts,
+    decoys: decoys(secret),
+    now: options.now ?? Date.now,
+    limits,
+  };
   // One hook instance per budget: GET and restore share one per IP, and so do
   // put, delete and status.
   const lookups = app.rateLimit({ max: limits.recoveryLookupsPerMinute, timeWindow: 60_000 });

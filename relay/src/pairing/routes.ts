@@ -28,17 +28,16 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as v from 'valibot';
 import type { WebSocket } from 'ws';
-import { addressKey, type SocketsPerAddress } from '../addresses.js';
+import type { AccountStore } from '../accounts/port.js';
 import type { RelayLimitsConfig } from '../config.js';
-import { LookupLimiter } from '../pairing/limiter.js';
-import { PairingRouter } from '../pairing/router.js';
-import { PairingSession, REFUSALS, offerTtlCap } from '../pairing/session.js';
-import type { SessionFaults } from '../session.js';
-import { wireSession } from '../socket-wiring.js';
-import { admitSocket, socketsPerAddressHook } from '../ws.js';
-import { setMaxPayload } from '../ws-payload.js';
-import { offerStatus } from '../pairing/port.js';
-import type { RelayStore } from '../store/types.js';
+import { admitSocket, socketsPerAddressHook } from '../http/admission.js';
+import { addressKey, type SocketsPerAddress } from '../http/addresses.js';
+import { wireSession, type SessionFaults } from '../http/socket-wiring.js';
+import { setMaxPayload } from '../http/ws-payload.js';
+import { LookupLimiter } from './limiter.js';
+import { offerStatus, type PairingStore } from './port.js';
+import { PairingRouter } from './router.js';
+import { PairingSession, REFUSALS, offerTtlCap } from './session.js';
 
 const BODY_LIMIT = 1024;
 const SWEEP_MS = 60_000;
@@ -70,19 +69,20 @@ function sendError(
 /** Registers the routes; call after @fastify/websocket and @fastify/rate-limit. */
 export async function registerPairing(
   app: FastifyInstance,
-  store: RelayStore,
+  store: PairingStore,
+  accounts: AccountStore,
   limits: RelayLimitsConfig,
   options: PairingRouteOptions,
 ): Promise<PairingRouter> {
   const now = options.now ?? Date.now;
   const limiter = new LookupLimiter(limits.pairingLookupsPerMinute);
-  const router = new PairingRouter(store.pairing, app.log);
+  const router = new PairingRouter(store, app.log);
   await router.listen();
 
   const sweep = (): void => {
     const t = now();
     limiter.prune(t);
-    store.pairing.sweepOffers(t - offerTtlCap(limits)).catch((e: unknown) => {
+    store.sweepOffers(t - offerTtlCap(limits)).catch((e: unknown) => {
       app.log.warn({ err: e }, 'pairing sweep failed');
     });
   };
@@ -121,7 +121,7 @@ export async function registerPairing(
     }
     let record;
     try {
-      record = await store.pairing.getOffer(parsed.output.lookupKey);
+      record = await store.getOffer(parsed.output.lookupKey);
     } catch (e) {
       req.log.error({ err: e }, 'pairing lookup failed');
       return sendError(reply, 503, 'unavailable', 'storage is unavailable; try again later');
@@ -170,7 +170,7 @@ export async function registerPairing(
       let closing = false;
       const faults = options.faults === undefined ? {} : { faults: options.faults };
       const session = new PairingSession(
-        { store, router, limiter, limits, log: req.log, now, ...faults },
+        { store, accounts, router, limiter, limits, log: req.log, now, ...faults },
         {
           send(frame) {
             if (!closing && socket.readyState === socket.OPEN) socket.send(frame);
