@@ -29,6 +29,7 @@ import {
   type TrustProxy,
 } from './http/addresses.js';
 import { installErrorHandler, RelayHttpError } from './http/errors.js';
+import { useValibotSchemas } from './http/schemas.js';
 import type { SessionFaults } from './http/socket-wiring.js';
 import { securityHeaders } from './ops/headers.js';
 import { loggerOptions } from './ops/log.js';
@@ -137,6 +138,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   });
   await securityHeaders(app, options.connectSrc ?? []);
   installErrorHandler(app);
+  useValibotSchemas(app);
   registerOps(app, store, metrics, options.metricsToken);
   registerAccounts(app, store, limits);
   await registerRecovery(app, store, store, limits);

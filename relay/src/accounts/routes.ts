@@ -7,35 +7,31 @@
  */
 import {
   ACCOUNTS_PATH,
-  describeIssues,
   PROTOCOL_VERSION,
   RegisterRequest,
   verifyRegisterRequest,
   type RegisterResponse,
 } from '@cairn/shared';
 import type { FastifyInstance } from 'fastify';
-import * as v from 'valibot';
 import type { RelayLimitsConfig } from '../config.js';
 import { sendError } from '../http/errors.js';
+import type { ValibotTypeProvider } from '../http/schemas.js';
 import type { AccountStore } from './port.js';
 
 export function registerAccounts(
   app: FastifyInstance,
-  store: Pick<AccountStore, 'registerAccount'>,
+  store: AccountStore,
   limits: RelayLimitsConfig,
 ): void {
-  app.post(
+  app.withTypeProvider<ValibotTypeProvider>().post(
     ACCOUNTS_PATH,
     {
       bodyLimit: 16 * 1024,
       config: { rateLimit: { max: limits.registerPerMinute, timeWindow: 60_000 } },
+      schema: { body: RegisterRequest },
     },
     async (req, reply) => {
-      const parsed = v.safeParse(RegisterRequest, req.body);
-      if (!parsed.success) {
-        return sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
-      }
-      const r = parsed.output;
+      const r = req.body;
       if (r.v !== PROTOCOL_VERSION) {
         return sendError(
           reply,

@@ -37,7 +37,7 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 
 export function registerOps(
   app: FastifyInstance,
-  store: Pick<StoreLifecycle, 'kind' | 'health'>,
+  store: StoreLifecycle,
   metrics: RelayMetrics,
   metricsToken: string | undefined,
 ): void {
