@@ -8,6 +8,12 @@
 //   device: the one owner of the keys and the account record; the features
 //   take it as a port.
 //
+//   relay/src: one folder per feature (accounts, sync, recovery, pairing,
+//   ops). A feature reaches another only through that one's `port.ts` (its
+//   store port and the types it speaks); never store/ (the SQL behind every
+//   port: app.ts, the composition root, opens it and hands each feature its
+//   port). http/ is what every feature's routes share and knows no feature.
+//
 // eslint.config.js spreads this in; test/docs/floor-plan.test.ts lints probe
 // snippets against it, so every rule here is shown to fire.
 //
@@ -21,7 +27,7 @@ import { importX } from 'eslint-plugin-import-x';
 const C = (p) => `./client/src/${p}`;
 const R = (p) => `./relay/src/${p}`;
 const FEATURES = ['sync', 'pairing', 'recovery', 'reminders'];
-const RELAY_FEATURES = ['sync', 'pairing', 'recovery', 'reminders'];
+const RELAY_FEATURES = ['accounts', 'sync', 'pairing', 'recovery', 'reminders', 'ops'];
 
 /** Browser globals that only boot/ and the storage adapters may touch. */
 export const BROWSER_GLOBALS = [
@@ -144,8 +150,25 @@ const zones = [
   ...RELAY_FEATURES.map((f) => ({
     target: R(f),
     from: RELAY_FEATURES.filter((g) => g !== f).map(R),
-    message: 'relay features stand alone',
+    except: ['./port.ts'],
+    message: 'relay features stand alone: another feature only through its port.ts',
   })),
+  {
+    target: RELAY_FEATURES.map(R),
+    from: R('store'),
+    message: 'a relay feature takes its store port; only app.ts opens the store',
+  },
+  {
+    target: R('store'),
+    from: RELAY_FEATURES.map(R),
+    except: ['./port.ts'],
+    message: "the store implements the features' ports and knows nothing else of them",
+  },
+  {
+    target: R('http'),
+    from: [...RELAY_FEATURES.map(R), R('store'), R('app.ts'), R('main.ts')],
+    message: 'http/ is what every route shares: it knows no feature and no store',
+  },
 ];
 
 export default [

@@ -1,9 +1,17 @@
 /**
  * `buildRelay(options)`: the relay as a Fastify app, not yet listening (tests
- * call `listen({ port: 0 })`). It opens the store (or takes one), runs
- * migrations, wires group commit, in-process fan-out and, on a shared
- * Postgres, fan-out from other relay processes (LISTEN/NOTIFY), and serves the
- * built PWA from `staticDir` on the same origin.
+ * call `listen({ port: 0 })`). The composition root: it opens the store (or
+ * takes one), runs migrations, and hands each feature its own store port:
+ *
+ *   accounts/  registration                      AccountStore
+ *   sync/      the sync socket, group commit,    EventStore (+ AccountStore: the
+ *              fan-out in-process and from         socket also manages devices)
+ *              other relay processes
+ *   recovery/  escrowed blobs, restore           RecoveryStore (+ AccountStore)
+ *   pairing/   offers and the pairing socket     PairingStore (+ AccountStore)
+ *   ops/       health, metrics, headers, logs    StoreLifecycle
+ *
+ * It also serves the built PWA from `staticDir` on the same origin.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,21 +20,32 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { Committer } from './committer.js';
-import { addressKey, fastifyTrustProxy, SocketsPerAddress, type TrustProxy } from './addresses.js';
+import { registerAccounts } from './accounts/routes.js';
 import { resolveLimits, type RelayLimitsConfig } from './config.js';
-import { loggerOptions } from './log.js';
-import { securityHeaders } from './headers.js';
-import { RelayHttpError, registerHttp } from './http.js';
-import { Hub } from './hub.js';
-import { registerRecovery } from './routes/recovery.js';
-import { registerPairing } from './routes/pairing.js';
-import { createMetrics, type RelayMetrics } from './metrics.js';
-import { eventFrame, QueuedBytes, type SessionFaults } from './session.js';
+import {
+  addressKey,
+  fastifyTrustProxy,
+  SocketsPerAddress,
+  type TrustProxy,
+} from './http/addresses.js';
+import { installErrorHandler, RelayHttpError } from './http/errors.js';
+import { useValibotSchemas } from './http/schemas.js';
+import type { SessionFaults } from './http/socket-wiring.js';
+import { securityHeaders } from './ops/headers.js';
+import { loggerOptions } from './ops/log.js';
+import { createMetrics, type RelayMetrics } from './ops/metrics.js';
+import { registerOps } from './ops/routes.js';
+import { registerPairing } from './pairing/routes.js';
+import { registerRecovery } from './recovery/routes.js';
 import { openStore, type StoreConfig } from './store/index.js';
-import type { PushItem, PushOutcome, RelayStore, StoreNotice } from './store/types.js';
-import type { TokenBucket } from './token-bucket.js';
-import { registerWebSocket } from './ws.js';
+import type { RelayStore } from './store/types.js';
+import { Committer } from './sync/committer.js';
+import { FanOut } from './sync/fanout.js';
+import { Hub } from './sync/hub.js';
+import type { PushItem } from './sync/port.js';
+import { registerWebSocket } from './sync/routes.js';
+import { QueuedBytes } from './sync/session.js';
+import type { TokenBucket } from './sync/token-bucket.js';
 
 export interface RelayOptions {
   /** A store to use (and not close); otherwise one is opened from `database`. */
@@ -38,7 +57,7 @@ export interface RelayOptions {
   logger?: FastifyServerOptions['logger'];
   /**
    * Which X-Forwarded-For hops to believe (behind a reverse proxy), for the
-   * per-address limits: a hop count or the proxies' addresses (addresses.ts).
+   * per-address limits: a hop count or the proxies' addresses (http/addresses.ts).
    */
   trustProxy?: TrustProxy;
   limits?: Partial<RelayLimitsConfig>;
@@ -75,80 +94,25 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   const metrics = createMetrics();
   const hub = new Hub();
 
-  const onCommitted = (items: readonly PushItem[], outcomes: readonly PushOutcome[]): void => {
-    items.forEach((item, i) => {
-      const o = outcomes[i];
-      if (o === undefined || !o.ok || o.duplicate) return;
-      // No frame to build when no other device of the account is connected here.
-      if (!hub.hasOther(item.accountId, item.deviceId)) return;
-      const stored = { seq: o.seq, eventId: item.eventId, data: item.data };
-      const frame = eventFrame(
-        item.streamId,
-        item.coversSeq === undefined ? stored : { ...stored, coversSeq: item.coversSeq },
-      );
-      metrics.fanout.inc(hub.fanOut(item.accountId, item.deviceId, frame));
-    });
-  };
-  // Fastify's logger exists only once the app does; the committer reports through it.
-  let report: (e: unknown) => void = () => undefined;
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
+  });
+  const fanOut = new FanOut(hub, store, metrics, app.log);
   const committer = new Committer(store, metrics, {
     maxBatchRows: limits.maxBatchRows,
     maxBatchBytes: limits.maxBatchBytes,
     quotaBytes: limits.quotaBytes,
     maxStreams: limits.maxStreams,
-    onCommitted,
-    onError: (e) => report(e),
+    onCommitted: fanOut.onCommitted,
+    onError: (e) => app.log.error({ err: e }, 'fan-out after a commit failed'),
     ...(options.beforeCommit === undefined ? {} : { beforeCommit: options.beforeCommit }),
     ...(options.afterCommit === undefined ? {} : { afterCommit: options.afterCommit }),
   });
-
-  const app = Fastify({
-    logger: loggerOptions(options.logger),
-    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
-  });
-  report = (e) => app.log.error({ err: e }, 'fan-out after a commit failed');
   app.decorate('relay', { store, metrics, hub, committer, limits });
 
-  // Other processes' commits: read the events here and fan them out, in notice order.
-  let remote = Promise.resolve();
-  const onNotice = (n: StoreNotice): void => {
-    remote = remote
-      .then(() => applyNotice(n))
-      .catch((e: unknown) => {
-        app.log.error({ err: e }, 'remote fan-out failed');
-      });
-  };
-  const applyNotice = async (n: StoreNotice): Promise<void> => {
-    if (n.kind === 'resubscribed') {
-      // Commits notified while LISTEN was down never reach this process: every
-      // device here may have missed some, so each reconnects and pulls from its
-      // cursor at once (4409 means exactly that to a client).
-      const peers = hub.all();
-      app.log.warn({ sessions: peers.length }, 'LISTEN re-established; sessions resume by pull');
-      for (const peer of peers) {
-        peer.kick(
-          'unavailable',
-          'fan-out was interrupted: pull from your cursor',
-          CLOSE_CODES.slowConsumer,
-        );
-      }
-      return;
-    }
-    if (n.kind === 'revoked') {
-      hub.revoke(n.accountId, n.deviceId, CLOSE_CODES.revoked);
-      return;
-    }
-    const first = n.runs[0];
-    const last = n.runs.at(-1);
-    if (!hub.has(n.accountId) || first === undefined || last === undefined) return;
-    const events = await store.range(n.accountId, n.streamId, first.from, last.to);
-    for (const e of events) {
-      const run = n.runs.find((r) => r.from <= e.seq && e.seq <= r.to);
-      if (run === undefined) continue;
-      metrics.fanout.inc(hub.fanOut(n.accountId, run.deviceId, eventFrame(n.streamId, e)));
-    }
-  };
-  if (store.shared) await store.listen(onNotice);
+  // Other processes' commits and revocations (LISTEN/NOTIFY on a shared Postgres).
+  if (store.shared) await store.listen(fanOut.onNotice);
 
   await app.register(fastifyRateLimit, {
     global: false,
@@ -159,7 +123,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   });
   await app.register(fastifyWebsocket, {
     // The smallest frame limit of any socket; each route sets its own on its
-    // sockets (ws-payload.ts), the sync socket raising it after `ready`.
+    // sockets (http/ws-payload.ts), the sync socket raising it after `ready`.
     options: { maxPayload: Math.min(limits.maxAuthFrameBytes, limits.maxPairingFrameBytes) },
     errorHandler: (error, socket, req) => {
       // Frames over a limit, resets: the client's doing, already answered by a close.
@@ -173,10 +137,13 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     },
   });
   await securityHeaders(app, options.connectSrc ?? []);
-  registerHttp(app, store, metrics, limits, options.metricsToken);
-  await registerRecovery(app, store, limits);
+  installErrorHandler(app);
+  useValibotSchemas(app);
+  registerOps(app, store, metrics, options.metricsToken);
+  registerAccounts(app, store, limits);
+  await registerRecovery(app, store, store, limits);
   const sockets = new SocketsPerAddress(limits.maxSocketsPerIp);
-  await registerPairing(app, store, limits, {
+  await registerPairing(app, store.pairing, store, limits, {
     sockets,
     ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
@@ -215,7 +182,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     await committer.drain();
   });
   app.addHook('onClose', async () => {
-    await remote;
+    await fanOut.settled();
     if (ownsStore) await store.close();
   });
   return app;

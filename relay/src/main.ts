@@ -7,17 +7,17 @@
  *   RELAY_STATIC_DIR (<repo>/client/dist) the built PWA
  *   LOG_LEVEL (info)                      logging
  *   TRUST_PROXY (unset)                   X-Forwarded-For hops to believe: a hop count
- *                                         or the proxies' addresses (addresses.ts)
+ *                                         or the proxies' addresses (http/addresses.ts)
  *   RELAY_METRICS_TOKEN (unset)           /metrics here, for that bearer token only
  *   RELAY_METRICS_PORT, _HOST (127.0.0.1) /metrics on a separate operator address
  *   RELAY_CONNECT_SRC (unset)             other relays the served app may sync with (CSP)
  *   RELAY_*                               limits (see config.ts)
  */
 import { resolve } from 'node:path';
-import { parseTrustProxy } from './addresses.js';
+import { parseTrustProxy } from './http/addresses.js';
 import { buildRelay } from './app.js';
 import { limitsFromEnv } from './config.js';
-import { startMetricsServer } from './metrics-server.js';
+import { startMetricsServer } from './ops/metrics-server.js';
 
 const env = process.env;
 const root = resolve(import.meta.dirname, '../..');
@@ -41,7 +41,7 @@ const app = await buildRelay({
   connectSrc,
 });
 
-// Last line of defence: every promise of a connection is caught there (socket-wiring.ts);
+// Last line of defence: every promise of a connection is caught there (http/socket-wiring.ts);
 // one that is not is a bug to log, not a reason to drop every other device's connection.
 process.on('unhandledRejection', (e: unknown) => {
   app.relay.metrics.bugs.inc();

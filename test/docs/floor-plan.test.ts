@@ -121,6 +121,26 @@ describe('the floor plan: each rule fires on a violation', () => {
       "import { DOC_NAMES } from '../../client/src/domain';",
     ],
     [
+      'a relay feature imports another',
+      'relay/src/sync/probe.ts',
+      "import { registerRecovery } from '../recovery/routes';",
+    ],
+    [
+      'a relay feature opens the store itself',
+      'relay/src/recovery/probe.ts',
+      "import { openStore } from '../store/index';",
+    ],
+    [
+      'the relay store imports a feature beyond its port',
+      'relay/src/store/probe.ts',
+      "import { Committer } from '../sync/committer';",
+    ],
+    [
+      "the relay's shared http/ imports a feature",
+      'relay/src/http/probe.ts',
+      "import { Hub } from '../sync/hub';",
+    ],
+    [
       'the client imports the relay',
       'client/src/sync/probe.ts',
       "import { buildRelay } from '../../../relay/src/app';",
@@ -219,6 +239,18 @@ describe('the floor plan: each rule fires on a violation', () => {
       [
         'client/src/pairing/probe.ts',
         "import type { Device } from '../device/device';\nimport type { SocketFactory } from '../lib/platform';",
+      ],
+      [
+        'relay/src/recovery/probe.ts',
+        "import type { AccountStore } from '../accounts/port';\nimport { sendError } from '../http/errors';\nimport type { RelayLimitsConfig } from '../config';",
+      ],
+      [
+        'relay/src/store/probe.ts',
+        "import { offerStatus } from '../pairing/port';\nimport type { Database } from './db';",
+      ],
+      [
+        'relay/src/app.ts',
+        "import { FanOut } from './sync/fanout';\nimport { openStore } from './store/index';",
       ],
       [
         'client/src/boot/probe.tsx',

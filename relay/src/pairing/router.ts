@@ -20,7 +20,7 @@ import {
   PairRevealFrame,
 } from '@cairn/shared';
 import * as v from 'valibot';
-import type { PairingStore } from '../store/pairing-sql.js';
+import type { PairingStore } from './port.js';
 
 export const ToJoiner = v.variant('type', [PairRevealFrame, PairEnvelopeFrame, PairAbortFrame]);
 export type ToJoiner = v.InferOutput<typeof ToJoiner>;

@@ -35,15 +35,17 @@ import {
   type PairingServerFrame,
   type PairingTo,
 } from '@cairn/shared';
+import type { AccountStore } from '../accounts/port.js';
 import type { RelayLimitsConfig } from '../config.js';
-import type { LogLike, Outbox, SessionFaults } from '../session.js';
-import { offerStatus, type PairingRefusal } from '../store/pairing-sql.js';
-import type { RelayStore } from '../store/types.js';
+import type { LogLike, Outbox, SessionFaults } from '../http/socket-wiring.js';
+import { offerStatus, type PairingRefusal, type PairingStore } from './port.js';
 import type { LookupLimiter } from './limiter.js';
 import { PairingRouter, type JoinerEnd, type OfferorEnd, type ToJoiner } from './router.js';
 
 export interface PairingDeps {
-  store: RelayStore;
+  store: PairingStore;
+  /** The account's devices: the offeror's is checked, the joiner's is added. */
+  accounts: AccountStore;
   router: PairingRouter;
   limiter: LookupLimiter;
   limits: RelayLimitsConfig;
@@ -243,7 +245,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       return;
     }
     this.state = { kind: 'authenticating' };
-    const device = await this.deps.store.getDevice(m.accountId, m.deviceId);
+    const device = await this.deps.accounts.getDevice(m.accountId, m.deviceId);
     if (this.state.kind !== 'authenticating') return;
     const key = device === undefined ? undefined : fromBase64(device.signingKey);
     if (device === undefined || key === undefined || !verifyPairingAuth(key, this.challenge, m)) {
@@ -271,14 +273,14 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       return;
     }
     const expiresAt = this.deps.now() + Math.min(m.ttlMs, offerTtlCap(this.deps.limits));
-    const created = await this.deps.store.pairing.createOffer(
+    const created = await this.deps.store.createOffer(
       m.lookupKey,
       JSON.stringify(m.offer),
       expiresAt,
     );
     if (this.state !== s) {
       // The socket closed while the row was written: nobody can answer it.
-      if (created === 'created') await this.deps.store.pairing.burnOffer(m.lookupKey);
+      if (created === 'created') await this.deps.store.burnOffer(m.lookupKey);
       return;
     }
     if (created === 'exists') {
@@ -338,7 +340,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
     if (offer === undefined || !this.knownJoiner(offer, joiner)) return;
     this.deps.router.toJoiner(joiner, abortFrame('tampered'));
     offer.joiners.delete(joiner);
-    const counted = await this.deps.store.pairing.failOffer(offer.lookupKey, PAIRING_MAX_FAILURES);
+    const counted = await this.deps.store.failOffer(offer.lookupKey, PAIRING_MAX_FAILURES);
     if (counted?.burned === true) {
       this.send({ type: 'pairing-ended', reason: 'burned' });
       await this.endOffer(offer, {
@@ -360,7 +362,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       this.error('used', 'this offer has already paired with another device');
       return;
     }
-    const used = await this.deps.store.pairing.useOffer(offer.lookupKey, this.deps.now());
+    const used = await this.deps.store.useOffer(offer.lookupKey, this.deps.now());
     if (used !== 'ok') {
       const refusal = REFUSALS[used];
       this.error(refusal.code, refusal.message);
@@ -384,14 +386,14 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       return;
     }
     // A may have been revoked while its user compared the digits.
-    const self = await this.deps.store.getDevice(s.accountId, s.deviceId);
+    const self = await this.deps.accounts.getDevice(s.accountId, s.deviceId);
     if (self === undefined || self.revokedAt !== null) {
       this.error('revoked', 'this device was revoked');
       this.close(PAIRING_CLOSE_CODES.revoked, 'revoked');
       return;
     }
     const { maxDevices, quotaBytes } = this.deps.limits;
-    const added = await this.deps.store.addDevice(
+    const added = await this.deps.accounts.addDevice(
       s.accountId,
       {
         deviceId: m.device.id,
@@ -438,7 +440,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       return;
     }
     if (s.kind === 'joined') {
-      await this.deps.store.pairing.burnOffer(s.lookupKey);
+      await this.deps.store.burnOffer(s.lookupKey);
       this.deps.router.removeJoiner(s.joiner, this);
       this.state = { kind: 'closed' };
       this.deps.router.toOfferor(s.lookupKey, {
@@ -469,7 +471,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
       return;
     }
     this.state = { kind: 'authenticating' };
-    const record = await this.deps.store.pairing.getOffer(m.lookupKey);
+    const record = await this.deps.store.getOffer(m.lookupKey);
     if (this.state.kind !== 'authenticating') return;
     const status = offerStatus(record, this.deps.now());
     if (!status.ok) {
@@ -505,7 +507,7 @@ export class PairingSession implements OfferorEnd, JoinerEnd {
     if (close !== undefined) this.state = { kind: 'closed' };
     // Burned before A's socket closes, so that A's next lookup already sees it.
     if (how.burn && !wasOver) {
-      await this.deps.store.pairing.burnOffer(offer.lookupKey).catch((e: unknown) => {
+      await this.deps.store.burnOffer(offer.lookupKey).catch((e: unknown) => {
         this.deps.log.warn({ err: e }, 'could not burn a pairing offer');
       });
     }

@@ -1,6 +1,7 @@
 /** A `RelayStore` from the shared SQL core plus what differs per driver. */
 import type { Database } from './db.js';
-import { SqlPairingStore, type PairingStore } from './pairing-sql.js';
+import type { PairingStore } from '../pairing/port.js';
+import { SqlPairingStore } from './pairing-sql.js';
 import { SqlCore } from './sql-store.js';
 import type { RelayStore, StoreNotice } from './types.js';
 

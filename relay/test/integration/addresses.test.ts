@@ -6,7 +6,7 @@
  */
 import { PAIRING_LOOKUP_PATH, toBase64 } from '@cairn/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TrustProxy } from '../../src/addresses.js';
+import type { TrustProxy } from '../../src/http/addresses.js';
 import { startRelay, type Running } from '../support/relay-harness.js';
 
 const relays: Running[] = [];

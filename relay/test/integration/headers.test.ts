@@ -1,4 +1,4 @@
-/** The served app's browser security headers (relay/src/headers.ts), on every response. */
+/** The served app's browser security headers (relay/src/ops/headers.ts), on every response. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,7 +7,7 @@
  * none of the values the call carried: the ciphertext, the recovery id (hex
  * and base64), blob, restore key and signature, the lookup key and the
  * offer's keys. The drivers attach exactly these (PGlite: `query` and
- * `params`; Postgres: `detail` and the like) to their errors; relay/src/log.ts
+ * `params`; Postgres: `detail` and the like) to their errors; relay/src/ops/log.ts
  * keeps only type, code, message and stack.
  */
 import { randomBytes } from 'node:crypto';

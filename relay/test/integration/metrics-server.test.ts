@@ -1,6 +1,6 @@
 /** `/metrics` is not public: an operator port of its own, or the main port with a bearer token. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { startMetricsServer } from '../../src/metrics-server.js';
+import { startMetricsServer } from '../../src/ops/metrics-server.js';
 import { spawnRelay, type RelayProcess } from '../support/process.js';
 import { startRelay, type Running } from '../support/relay-harness.js';
 

@@ -1,10 +1,14 @@
 /**
- * The pairing part of the `RelayStore` contract (store.pairing), run against
+ * The contract of the pairing feature's store port (`PairingStore`,
+ * pairing/port.ts; `store.pairing`), run against
  * PGlite (unit project) and Postgres (integration project).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offerStatus } from '../../src/store/pairing-sql.js';
-import type { RelayStore } from '../../src/store/types.js';
+import { offerStatus } from '../../src/pairing/port.js';
+import type { StoreLifecycle } from '../../src/ops/port.js';
+import type { PairingStore } from '../../src/pairing/port.js';
+
+type Store = { readonly pairing: PairingStore } & StoreLifecycle;
 import { b64Id } from './identities.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0, 123);
@@ -12,11 +16,11 @@ const OFFER = JSON.stringify({ type: 'pair-offer', v: 1, x25519: b64Id(32, 1) })
 
 export function pairingStoreContract(
   name: string,
-  open: () => Promise<RelayStore>,
+  open: () => Promise<Store>,
   dispose?: () => Promise<void>,
 ): void {
   describe(`pairing store contract: ${name}`, () => {
-    let store: RelayStore;
+    let store: Store;
     // PGlite compiles Postgres to WebAssembly on open: slow on a busy machine.
     beforeAll(async () => {
       store = await open();

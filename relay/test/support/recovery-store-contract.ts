@@ -1,11 +1,16 @@
 /**
- * The recovery part of the `RelayStore` contract, run against PGlite (unit
+ * The contract of the recovery feature's store port (`RecoveryStore`,
+ * recovery/port.ts; accounts set up through `AccountStore`), run against PGlite (unit
  * project) and Postgres (integration project): one blob per account, replay
  * refusal through the account's recovery clock, ids owned by one account,
  * and the per-database relay secret.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewDevice, RelayStore, StoredRecovery } from '../../src/store/types.js';
+import type { AccountStore, NewDevice } from '../../src/accounts/port.js';
+import type { StoreLifecycle } from '../../src/ops/port.js';
+import type { RecoveryStore, StoredRecovery } from '../../src/recovery/port.js';
+
+type Store = RecoveryStore & AccountStore & StoreLifecycle;
 import { b64Id } from './identities.js';
 
 const ACC_A = 'aa000011-0000-4000-8000-000000000000';
@@ -31,11 +36,11 @@ const record = (id: number, fill: number): StoredRecovery => {
 
 export function recoveryStoreContract(
   name: string,
-  open: () => Promise<RelayStore>,
+  open: () => Promise<Store>,
   dispose?: () => Promise<void>,
 ): void {
   describe(`RelayStore recovery contract: ${name}`, () => {
-    let store: RelayStore;
+    let store: Store;
     beforeAll(async () => {
       store = await open();
       expect(

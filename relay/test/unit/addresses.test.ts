@@ -1,6 +1,6 @@
 /** TRUST_PROXY and the keys per-address limits count under (addresses.ts). */
 import { describe, expect, it } from 'vitest';
-import { addressKey, parseTrustProxy, SocketsPerAddress } from '../../src/addresses.js';
+import { addressKey, parseTrustProxy, SocketsPerAddress } from '../../src/http/addresses.js';
 
 describe('TRUST_PROXY', () => {
   it('is a hop count or the proxies’ addresses, never every hop', () => {

@@ -19,7 +19,7 @@ import {
   x25519KeyPair,
 } from '@cairn/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../src/token-bucket.js';
+import { TokenBucket } from '../../src/sync/token-bucket.js';
 
 const ACC = '6f1c2a3b-4d5e-4f60-8a7b-9c8d7e6f5a4b';
 const DEV = '0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3';

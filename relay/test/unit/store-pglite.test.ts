@@ -1,4 +1,8 @@
 import { openPgliteStore } from '../../src/store/pglite.js';
-import { storeContract } from '../support/store-contract.js';
+import { accountStoreContract } from '../support/accounts-store-contract.js';
+import { eventStoreContract } from '../support/event-store-contract.js';
+import { storeLifecycleContract } from '../support/store-lifecycle-contract.js';
 
-storeContract('PGlite (in memory)', () => openPgliteStore());
+accountStoreContract('PGlite (in memory)', () => openPgliteStore());
+eventStoreContract('PGlite (in memory)', () => openPgliteStore());
+storeLifecycleContract('PGlite (in memory)', () => openPgliteStore());

@@ -42,7 +42,6 @@ import {
   RECOVERY_CANCEL_PATH,
   RecoveryCancelRequest,
   concat,
-  describeIssues,
   ed25519KeyPair,
   err,
   fromBase64,
@@ -65,10 +64,11 @@ import {
   type Result,
 } from '@cairn/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import * as v from 'valibot';
+import type { AccountStore, DeviceRecord } from '../accounts/port.js';
 import type { RelayLimitsConfig } from '../config.js';
-import { sendError } from '../http.js';
-import type { DeviceRecord, RelayStore } from '../store/types.js';
+import { sendError } from '../http/errors.js';
+import type { ValibotTypeProvider } from '../http/schemas.js';
+import type { RecoveryStore } from './port.js';
 
 const DECOY_SECRET_NAME = 'recovery-decoy-v1';
 const RECOVERY_SWEEP_MS = 60_000;
@@ -92,24 +92,19 @@ export function decoys(secret: Uint8Array): Decoys {
 }
 
 interface Ctx {
-  store: RelayStore;
+  store: RecoveryStore;
+  /** The account's devices: who may sign a change, and where a restore adds one. */
+  accounts: AccountStore;
   decoys: Decoys;
   now: () => number;
   limits: RelayLimitsConfig;
 }
 
-type Req = FastifyRequest;
-
-function parse<T>(
-  reply: FastifyReply,
-  schema: v.GenericSchema<unknown, T>,
-  value: unknown,
-): T | undefined {
-  const parsed = v.safeParse(schema, value);
-  if (parsed.success) return parsed.output;
-  void sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
-  return undefined;
-}
+/** A request as its route schemas left it: params and body parsed and typed. */
+type Req<Params = unknown, Body = unknown> = Pick<FastifyRequest, 'log'> & {
+  readonly params: Params;
+  readonly body: Body;
+};
 
 /** Storage failures are the relay's, not the request's: 503, retry later. */
 async function stored<T>(req: Req, f: () => Promise<T>): Promise<Result<T, 'unavailable'>> {
@@ -149,7 +144,7 @@ async function signedByDevice(
     );
     return undefined;
   }
-  const device = await stored(req, () => ctx.store.getDevice(body.accountId, body.deviceId));
+  const device = await stored(req, () => ctx.accounts.getDevice(body.accountId, body.deviceId));
   if (!device.ok) {
     void unavailable(reply);
     return undefined;
@@ -189,11 +184,12 @@ function pendingReply(
   return reply.code(202).header('cache-control', 'no-store').send(body);
 }
 
-async function put(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply | undefined> {
-  const params = parse(reply, RecoveryIdParams, req.params);
-  if (params === undefined) return reply;
-  const body = parse(reply, RecoveryPutRequest, req.body);
-  if (body === undefined) return reply;
+async function put(
+  ctx: Ctx,
+  req: Req<RecoveryIdParams, RecoveryPutRequest>,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const { params, body } = req;
   // The schema fixed the length at 89 bytes; the first byte is the format version.
   const blob = fromBase64(body.blob);
   const restoreKey = fromBase64(body.restoreKey);
@@ -244,11 +240,12 @@ async function put(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyRepl
   }
 }
 
-async function remove(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply | undefined> {
-  const params = parse(reply, RecoveryIdParams, req.params);
-  if (params === undefined) return reply;
-  const body = parse(reply, RecoveryDeleteRequest, req.body);
-  if (body === undefined) return reply;
+async function remove(
+  ctx: Ctx,
+  req: Req<RecoveryIdParams, RecoveryDeleteRequest>,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const { params, body } = req;
   const payload = recoveryDeletePayload({
     recoveryId: fromHex(params.recoveryId),
     accountId: body.accountId,
@@ -285,9 +282,12 @@ async function remove(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyR
   }
 }
 
-async function get(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
-  const params = parse(reply, RecoveryIdParams, req.params);
-  if (params === undefined) return reply;
+async function get(
+  ctx: Ctx,
+  req: Req<RecoveryIdParams>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { params } = req;
   // Derived on both paths, so a stored id and an unknown one cost the same.
   const decoy = ctx.decoys.blob(fromHex(params.recoveryId));
   const record = await stored(req, () => ctx.store.getRecovery(params.recoveryId, ctx.now()));
@@ -296,9 +296,12 @@ async function get(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyRepl
   return reply.code(200).header('cache-control', 'no-store').send(body);
 }
 
-async function status(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
-  const body = parse(reply, RecoveryStatusRequest, req.body);
-  if (body === undefined) return reply;
+async function status(
+  ctx: Ctx,
+  req: Req<unknown, RecoveryStatusRequest>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { body } = req;
   const payload = recoveryStatusPayload({
     accountId: body.accountId,
     deviceId: body.deviceId,
@@ -315,9 +318,12 @@ async function status(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyR
   return reply.code(200).header('cache-control', 'no-store').send(answer);
 }
 
-async function cancel(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
-  const body = parse(reply, RecoveryCancelRequest, req.body);
-  if (body === undefined) return reply;
+async function cancel(
+  ctx: Ctx,
+  req: Req<unknown, RecoveryCancelRequest>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { body } = req;
   const payload = recoveryCancelPayload({
     accountId: body.accountId,
     deviceId: body.deviceId,
@@ -346,11 +352,12 @@ async function cancel(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyR
 
 const NO_BACKUP = 'no backup for this recovery id and key';
 
-async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<FastifyReply> {
-  const params = parse(reply, RecoveryIdParams, req.params);
-  if (params === undefined) return reply;
-  const body = parse(reply, RecoveryRestoreRequest, req.body);
-  if (body === undefined) return reply;
+async function restore(
+  ctx: Ctx,
+  req: Req<RecoveryIdParams, RecoveryRestoreRequest>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { params, body } = req;
   if (body.v !== PROTOCOL_VERSION) {
     return sendError(reply, 400, 'unsupported-version', `this relay speaks v${PROTOCOL_VERSION}`);
   }
@@ -380,7 +387,7 @@ async function restore(ctx: Ctx, req: Req, reply: FastifyReply): Promise<Fastify
   const { accountId, blob } = record.value;
   const { maxDevices, quotaBytes } = ctx.limits;
   const added = await stored(req, () =>
-    ctx.store.addDevice(
+    ctx.accounts.addDevice(
       accountId,
       {
         deviceId: body.deviceId,
@@ -424,16 +431,26 @@ export interface RecoveryRouteOptions {
   now?: () => number;
 }
 
-/** Registers the routes; call after @fastify/rate-limit and the error handler. */
+/**
+ * Registers the routes; call after @fastify/rate-limit, the error handler and
+ * `useValibotSchemas` (each route declares its params and body schemas).
+ */
 export async function registerRecovery(
   app: FastifyInstance,
-  store: RelayStore,
+  store: RecoveryStore,
+  accounts: AccountStore,
   limits: RelayLimitsConfig,
   options: RecoveryRouteOptions = {},
 ): Promise<void> {
   const secret = fromBase64(await store.relaySecret(DECOY_SECRET_NAME, toBase64(randomBytes(32))));
   if (secret === undefined) throw new Error('the stored decoy secret is not base64');
-  const ctx: Ctx = { store, decoys: decoys(secret), now: options.now ?? Date.now, limits };
+  const ctx: Ctx = {
+    store,
+    accounts,
+    decoys: decoys(secret),
+    now: options.now ?? Date.now,
+    limits,
+  };
   // One hook instance per budget: GET and restore share one per IP, and so do
   // put, delete and status.
   const lookups = app.rateLimit({ max: limits.recoveryLookupsPerMinute, timeWindow: 60_000 });
@@ -441,17 +458,36 @@ export async function registerRecovery(
   const path = `${RECOVERY_PATH}/:recoveryId`;
   const quiet = { logLevel: 'warn' as const, bodyLimit: BODY_LIMIT };
 
-  app.put(path, { ...quiet, onRequest: writes }, (req, reply) => put(ctx, req, reply));
-  app.delete(path, { ...quiet, onRequest: writes }, (req, reply) => remove(ctx, req, reply));
-  app.get(path, { ...quiet, onRequest: lookups }, (req, reply) => get(ctx, req, reply));
-  app.post(`${path}/restore`, { ...quiet, onRequest: lookups }, (req, reply) =>
-    restore(ctx, req, reply),
+  const routes = app.withTypeProvider<ValibotTypeProvider>();
+  const id = { params: RecoveryIdParams };
+
+  routes.put(
+    path,
+    { ...quiet, onRequest: writes, schema: { ...id, body: RecoveryPutRequest } },
+    (req, reply) => put(ctx, req, reply),
   );
-  app.post(RECOVERY_STATUS_PATH, { ...quiet, onRequest: writes }, (req, reply) =>
-    status(ctx, req, reply),
+  routes.delete(
+    path,
+    { ...quiet, onRequest: writes, schema: { ...id, body: RecoveryDeleteRequest } },
+    (req, reply) => remove(ctx, req, reply),
   );
-  app.post(RECOVERY_CANCEL_PATH, { ...quiet, onRequest: writes }, (req, reply) =>
-    cancel(ctx, req, reply),
+  routes.get(path, { ...quiet, onRequest: lookups, schema: id }, (req, reply) =>
+    get(ctx, req, reply),
+  );
+  routes.post(
+    `${path}/restore`,
+    { ...quiet, onRequest: lookups, schema: { ...id, body: RecoveryRestoreRequest } },
+    (req, reply) => restore(ctx, req, reply),
+  );
+  routes.post(
+    RECOVERY_STATUS_PATH,
+    { ...quiet, onRequest: writes, schema: { body: RecoveryStatusRequest } },
+    (req, reply) => status(ctx, req, reply),
+  );
+  routes.post(
+    RECOVERY_CANCEL_PATH,
+    { ...quiet, onRequest: writes, schema: { body: RecoveryCancelRequest } },
+    (req, reply) => cancel(ctx, req, reply),
   );
 
   // Changes whose time has come take effect even on accounts nobody asks about.

@@ -1,56 +1,22 @@
 /**
- * The WebSocket route: adapts a `ws` socket to a `Session`. Owns what only a
- * socket has: the frame limits (a few KB until `ready`, `maxFrameBytes`
- * after; ws-payload.ts), the per-address socket count, the slow-consumer cap
- * and corking (the auth timer, the heartbeat and failure containment, alike
- * for pairing sockets, are in socket-wiring.ts).
+ * The sync WebSocket route: adapts a `ws` socket to a `Session`. Owns what
+ * only a socket has: the frame limits (a few KB until `ready`,
+ * `maxFrameBytes` after; http/ws-payload.ts), the slow-consumer cap and
+ * corking (the per-address socket count, the auth timer, the heartbeat and
+ * failure containment, alike for pairing sockets, are in http/).
  */
 import { randomBytes } from 'node:crypto';
-import { CLOSE_CODES, WS_PATH, type ErrorMessage } from '@cairn/shared';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CLOSE_CODES, WS_PATH } from '@cairn/shared';
+import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { addressKey, type SocketsPerAddress } from './addresses.js';
+import { admitSocket, socketsPerAddressHook } from '../http/admission.js';
+import type { SocketsPerAddress } from '../http/addresses.js';
+import { wireSession } from '../http/socket-wiring.js';
+import { setMaxPayload } from '../http/ws-payload.js';
 import { Session, type SessionDeps } from './session.js';
-import { wireSession } from './socket-wiring.js';
-import { setMaxPayload } from './ws-payload.js';
 
 /** How long a socket closed for slowness may take to flush its close frame. */
 const SLOW_TERMINATE_MS = 5000;
-
-const TOO_MANY_SOCKETS = 'too many open connections from this address';
-
-/**
- * The onRequest check of a WebSocket route: an address already holding its
- * `maxSocketsPerIp` sockets gets 429 before the upgrade (the count is checked
- * again, exactly, when the socket opens: see `admitSocket`).
- */
-export function socketsPerAddressHook(sockets: SocketsPerAddress) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (sockets.hasRoom(addressKey(req.ip))) return;
-    const body: ErrorMessage = { type: 'error', code: 'rate-limited', message: TOO_MANY_SOCKETS };
-    await reply.code(429).header('retry-after', '1').send(body);
-  };
-}
-
-/**
- * Counts an opened socket against its address; closes it at once (4429) when
- * the address has no room left. Returns the release, or undefined when refused.
- */
-export function admitSocket(
-  socket: WebSocket,
-  req: FastifyRequest,
-  sockets: SocketsPerAddress,
-): (() => void) | undefined {
-  const key = addressKey(req.ip);
-  if (!sockets.hasRoom(key)) {
-    socket.close(CLOSE_CODES.tooManySockets, TOO_MANY_SOCKETS);
-    setTimeout(() => socket.terminate(), SLOW_TERMINATE_MS).unref();
-    return undefined;
-  }
-  const release = sockets.add(key);
-  socket.once('close', release);
-  return release;
-}
 
 export function registerWebSocket(
   app: FastifyInstance,

@@ -8,7 +8,7 @@
  *
  * Before `ready` the only frame taken is one `auth`, at most
  * `maxAuthFrameBytes` (the socket layer enforces it on the frame header, see
- * ws.ts): anything else, anything malformed, or a frame while the auth is
+ * routes.ts): anything else, anything malformed, or a frame while the auth is
  * being checked, gets an `error` and closes the socket (4402). After `ready`,
  * every failure is an `error` frame; only revocation, slowness and this
  * connection's own bugs close it.
@@ -40,19 +40,14 @@ import {
   type ServerMessage,
   type WireEvent,
 } from '@cairn/shared';
+import type { AccountStore } from '../accounts/port.js';
+import type { RelayLimitsConfig } from '../config.js';
+import type { LogLike, Outbox, SessionFaults } from '../http/socket-wiring.js';
 import type { Committer } from './committer.js';
-import type { RelayLimitsConfig } from './config.js';
 import type { Hub, HubPeer } from './hub.js';
-import type { RelayMetrics } from './metrics.js';
-import type { RelayStore, StoredEvent } from './store/types.js';
+import type { SyncMetrics } from './metrics.js';
+import type { EventStore, StoredEvent } from './port.js';
 import { TokenBucket } from './token-bucket.js';
-
-export interface Outbox {
-  send(frame: string): void;
-  close(code: number, reason: string): void;
-  /** The connection authenticated: it may now send frames up to `maxFrameBytes`. */
-  authenticated?(): void;
-}
 
 /** Sealed bytes waiting for the committer, across every socket of the process. */
 export class QueuedBytes {
@@ -81,23 +76,13 @@ export class QueuedBytes {
   }
 }
 
-/** Fault injection for tests: a throw here is a bug on this connection. */
-export interface SessionFaults {
-  beforeFrame?(text: string): void;
-}
-
-export interface LogLike {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface SessionDeps {
-  store: RelayStore;
+  /** Events, and the account's devices (the sync socket also lists, relabels, adds and revokes them). */
+  store: EventStore & AccountStore;
   committer: Committer;
   hub: Hub;
   limits: RelayLimitsConfig;
-  metrics: RelayMetrics;
+  metrics: SyncMetrics;
   /** Per-device push buckets shared by that device's sessions in this process. */
   buckets: Map<string, TokenBucket>;
   /** The process-wide budget of sealed bytes waiting for commit. */

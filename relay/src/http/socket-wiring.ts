@@ -15,6 +15,25 @@
 import { isAscii } from 'node:buffer';
 import type { RawData, WebSocket } from 'ws';
 
+/** Where a session sends its frames: the socket, seen from the session. */
+export interface Outbox {
+  send(frame: string): void;
+  close(code: number, reason: string): void;
+  /** The connection authenticated: it may now send frames up to `maxFrameBytes`. */
+  authenticated?(): void;
+}
+
+/** Fault injection for tests: a throw here is a bug on this connection. */
+export interface SessionFaults {
+  beforeFrame?(text: string): void;
+}
+
+export interface LogLike {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 /** The session's side, as the socket sees it. */
 export interface WiredSession {
   helloFrame(): string;

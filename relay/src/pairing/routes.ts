@@ -28,17 +28,18 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as v from 'valibot';
 import type { WebSocket } from 'ws';
-import { addressKey, type SocketsPerAddress } from '../addresses.js';
+import type { AccountStore } from '../accounts/port.js';
 import type { RelayLimitsConfig } from '../config.js';
-import { LookupLimiter } from '../pairing/limiter.js';
-import { PairingRouter } from '../pairing/router.js';
-import { PairingSession, REFUSALS, offerTtlCap } from '../pairing/session.js';
-import type { SessionFaults } from '../session.js';
-import { wireSession } from '../socket-wiring.js';
-import { admitSocket, socketsPerAddressHook } from '../ws.js';
-import { setMaxPayload } from '../ws-payload.js';
-import { offerStatus } from '../store/pairing-sql.js';
-import type { RelayStore } from '../store/types.js';
+import { admitSocket, socketsPerAddressHook } from '../http/admission.js';
+import { RelayHttpError } from '../http/errors.js';
+import { refusing, type Refusal, type ValibotTypeProvider } from '../http/schemas.js';
+import { addressKey, type SocketsPerAddress } from '../http/addresses.js';
+import { wireSession, type SessionFaults } from '../http/socket-wiring.js';
+import { setMaxPayload } from '../http/ws-payload.js';
+import { LookupLimiter } from './limiter.js';
+import { offerStatus, type PairingStore } from './port.js';
+import { PairingRouter } from './router.js';
+import { PairingSession, REFUSALS, offerTtlCap } from './session.js';
 
 const BODY_LIMIT = 1024;
 const SWEEP_MS = 60_000;
@@ -51,6 +52,23 @@ export interface PairingRouteOptions {
   sockets: SocketsPerAddress;
   faults?: SessionFaults;
 }
+
+/** Another pairing version gets `unsupported-version`; any other refused body `bad-message`. */
+const refuseLookup: Refusal = (body, issues) => {
+  const otherVersion =
+    typeof body === 'object' &&
+    body !== null &&
+    'v' in body &&
+    typeof body.v === 'number' &&
+    body.v !== PAIRING_PROTOCOL_VERSION;
+  return otherVersion
+    ? new RelayHttpError(
+        400,
+        'unsupported-version',
+        `this relay speaks pairing v${PAIRING_PROTOCOL_VERSION}`,
+      )
+    : new RelayHttpError(400, 'bad-message', describeIssues(issues));
+};
 
 function sendError(
   reply: FastifyReply,
@@ -70,19 +88,20 @@ function sendError(
 /** Registers the routes; call after @fastify/websocket and @fastify/rate-limit. */
 export async function registerPairing(
   app: FastifyInstance,
-  store: RelayStore,
+  store: PairingStore,
+  accounts: AccountStore,
   limits: RelayLimitsConfig,
   options: PairingRouteOptions,
 ): Promise<PairingRouter> {
   const now = options.now ?? Date.now;
   const limiter = new LookupLimiter(limits.pairingLookupsPerMinute);
-  const router = new PairingRouter(store.pairing, app.log);
+  const router = new PairingRouter(store, app.log);
   await router.listen();
 
   const sweep = (): void => {
     const t = now();
     limiter.prune(t);
-    store.pairing.sweepOffers(t - offerTtlCap(limits)).catch((e: unknown) => {
+    store.sweepOffers(t - offerTtlCap(limits)).catch((e: unknown) => {
       app.log.warn({ err: e }, 'pairing sweep failed');
     });
   };
@@ -90,70 +109,59 @@ export async function registerPairing(
   sweeper.unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
 
-  app.post(PAIRING_LOOKUP_PATH, { logLevel: 'warn', bodyLimit: BODY_LIMIT }, async (req, reply) => {
-    const parsed = v.safeParse(PairingLookupRequest, req.body);
-    if (!parsed.success) {
-      const body: unknown = req.body;
-      const otherVersion =
-        typeof body === 'object' &&
-        body !== null &&
-        'v' in body &&
-        typeof body.v === 'number' &&
-        body.v !== PAIRING_PROTOCOL_VERSION;
-      return otherVersion
-        ? sendError(
+  const lookup = { body: refusing(PairingLookupRequest, refuseLookup) };
+  app
+    .withTypeProvider<ValibotTypeProvider>()
+    .post(
+      PAIRING_LOOKUP_PATH,
+      { logLevel: 'warn', bodyLimit: BODY_LIMIT, schema: lookup },
+      async (req, reply) => {
+        const wait = limiter.take(addressKey(req.ip), now());
+        if (wait > 0) {
+          return sendError(
             reply,
-            400,
-            'unsupported-version',
-            `this relay speaks pairing v${PAIRING_PROTOCOL_VERSION}`,
-          )
-        : sendError(reply, 400, 'bad-message', describeIssues(parsed.issues));
-    }
-    const wait = limiter.take(addressKey(req.ip), now());
-    if (wait > 0) {
-      return sendError(
-        reply,
-        429,
-        'rate-limited',
-        'too many pairing attempts from this address',
-        wait,
-      );
-    }
-    let record;
-    try {
-      record = await store.pairing.getOffer(parsed.output.lookupKey);
-    } catch (e) {
-      req.log.error({ err: e }, 'pairing lookup failed');
-      return sendError(reply, 503, 'unavailable', 'storage is unavailable; try again later');
-    }
-    const status = offerStatus(record, now());
-    if (!status.ok) {
-      const refusal = REFUSALS[status.refusal];
-      return sendError(
-        reply,
-        status.refusal === 'not-found' ? 404 : 410,
-        refusal.code,
-        refusal.message,
-      );
-    }
-    let stored: unknown;
-    try {
-      stored = JSON.parse(status.offer);
-    } catch {
-      stored = undefined;
-    }
-    const offer = v.safeParse(PairOfferFrame, stored);
-    if (!offer.success) {
-      req.log.error({}, 'a stored pairing offer does not parse');
-      return sendError(reply, 500, 'internal', 'internal error');
-    }
-    const body: PairingLookupResponse = {
-      offer: offer.output,
-      expiresAt: status.expiresAt,
-      now: now(),
-    };
-    return reply.code(200).send(body);
-  });
+            429,
+            'rate-limited',
+            'too many pairing attempts from this address',
+            wait,
+          );
+        }
+        let record;
+        try {
+          record = await store.getOffer(req.body.lookupKey);
+        } catch (e) {
+          req.log.error({ err: e }, 'pairing lookup failed');
+          return sendError(reply, 503, 'unavailable', 'storage is unavailable; try again later');
+        }
+        const status = offerStatus(record, now());
+        if (!status.ok) {
+          const refusal = REFUSALS[status.refusal];
+          return sendError(
+            reply,
+            status.refusal === 'not-found' ? 404 : 410,
+            refusal.code,
+            refusal.message,
+          );
+        }
+        let stored: unknown;
+        try {
+          stored = JSON.parse(status.offer);
+        } catch {
+          stored = undefined;
+        }
+        const offer = v.safeParse(PairOfferFrame, stored);
+        if (!offer.success) {
+          req.log.error({}, 'a stored pairing offer does not parse');
+          return sendError(reply, 500, 'internal', 'internal error');
+        }
+        const body: PairingLookupResponse = {
+          offer: offer.output,
+          expiresAt: status.expiresAt,
+          now: now(),
+        };
+        return reply.code(200).send(body);
+      },
+    );
 
   app.get(
     PAIRING_WS_PATH,
@@ -170,7 +178,7 @@ export async function registerPairing(
       let closing = false;
       const faults = options.faults === undefined ? {} : { faults: options.faults };
       const session = new PairingSession(
-        { store, router, limiter, limits, log: req.log, now, ...faults },
+        { store, accounts, router, limiter, limits, log: req.log, now, ...faults },
         {
           send(frame) {
             if (!closing && socket.readyState === socket.OPEN) socket.send(frame);

@@ -8,8 +8,8 @@
  *
  * One batch at a time per process keeps a device's pushes in order.
  */
-import type { PushItem, PushOutcome, RelayStore } from './store/types.js';
-import type { RelayMetrics } from './metrics.js';
+import type { SyncMetrics } from './metrics.js';
+import type { EventStore, PushItem, PushOutcome } from './port.js';
 
 export interface CommitterOptions {
   maxBatchRows: number;
@@ -39,8 +39,8 @@ export class Committer {
   private idle: (() => void)[] = [];
 
   constructor(
-    private readonly store: RelayStore,
-    private readonly metrics: RelayMetrics,
+    private readonly store: EventStore,
+    private readonly metrics: SyncMetrics,
     private readonly options: CommitterOptions,
   ) {}
 

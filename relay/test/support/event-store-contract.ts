@@ -1,16 +1,17 @@
 /**
- * The one contract every `RelayStore` must meet, run against PGlite (unit
- * project) and Postgres (integration project).
+ * The contract of the sync feature's store port (`EventStore`, sync/port.ts),
+ * run against PGlite (unit project) and Postgres (integration project). It
+ * sets accounts up and reads their quota through the accounts' port.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICE_ROW_BYTES } from '../../src/store/migrations.js';
-import type { NewDevice, PushItem, RelayStore } from '../../src/store/types.js';
+import type { AccountStore, NewDevice } from '../../src/accounts/port.js';
+import type { StoreLifecycle } from '../../src/ops/port.js';
+import type { EventStore, PushItem } from '../../src/sync/port.js';
 import { b64Id, fakeRecord } from './identities.js';
 
 const ACC_A = 'aa000001-0000-4000-8000-000000000000';
 const ACC_B = 'aa000002-0000-4000-8000-000000000000';
 const DEV_A1 = 'dd000001-0000-4000-8000-000000000000';
-const DEV_A2 = 'dd000002-0000-4000-8000-000000000000';
 const DEV_B1 = 'dd000003-0000-4000-8000-000000000000';
 const S1 = b64Id(32, 1);
 const S2 = b64Id(32, 2);
@@ -40,13 +41,13 @@ function item(accountId: string, streamId: string, over: Partial<PushItem> = {})
   };
 }
 
-export function storeContract(
+export function eventStoreContract(
   name: string,
-  open: () => Promise<RelayStore>,
+  open: () => Promise<EventStore & AccountStore & StoreLifecycle>,
   dispose?: () => Promise<void>,
 ): void {
-  describe(`RelayStore contract: ${name}`, () => {
-    let store: RelayStore;
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore & AccountStore & StoreLifecycle;
     beforeAll(async () => {
       store = await open();
       expect(await store.registerAccount(ACC_A, device(DEV_A1, 1))).toBe('created');
@@ -55,81 +56,6 @@ export function storeContract(
     afterAll(async () => {
       await store.close();
       await dispose?.();
-    });
-
-    it('registers idempotently and refuses a taken id', async () => {
-      expect(await store.registerAccount(ACC_A, device(DEV_A1, 1, 'other label'))).toBe('same');
-      expect(await store.registerAccount(ACC_A, device(DEV_A1, 9))).toBe('conflict');
-      expect(await store.registerAccount(ACC_A, device(DEV_A2, 2))).toBe('conflict');
-      expect(await store.addDevice(ACC_A, device(DEV_A2, 2, 'laptop'))).toBe('created');
-      expect(await store.addDevice(ACC_A, device(DEV_A2, 2))).toBe('same');
-      expect(await store.addDevice(ACC_A, device(DEV_A2, 7))).toBe('conflict');
-      expect(await store.addDevice('aa0000ff-0000-4000-8000-000000000000', device(DEV_A2, 2))).toBe(
-        'no-account',
-      );
-      const d = await store.getDevice(ACC_A, DEV_A2);
-      expect(d).toMatchObject({
-        deviceId: DEV_A2,
-        signingKey: b64Id(32, 2),
-        boxKey: b64Id(32, 102),
-      });
-      expect(d?.label).toBe('laptop');
-      expect(d?.revokedAt).toBeNull();
-      expect(await store.getDevice(ACC_B, DEV_A2)).toBeUndefined();
-    });
-
-    it('relabels, touches and revokes devices within their account only', async () => {
-      expect(await store.relabelDevice(ACC_A, DEV_A2, 'work laptop')).toBe(true);
-      expect(await store.relabelDevice(ACC_B, DEV_A2, 'stolen')).toBe(false);
-      await store.touchDevice(ACC_A, DEV_A2);
-      expect(await store.revokeDevice(ACC_B, DEV_A2)).toBe('not-found');
-      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe('revoked');
-      const first = (await store.getDevice(ACC_A, DEV_A2))?.revokedAt;
-      expect(await store.revokeDevice(ACC_A, DEV_A2)).toBe('revoked');
-      expect((await store.getDevice(ACC_A, DEV_A2))?.revokedAt).toBe(first);
-      const list = await store.listDevices(ACC_A);
-      expect(list.map((d) => d.deviceId)).toEqual([DEV_A1, DEV_A2]);
-      expect(list[1]).toMatchObject({ label: 'work laptop' });
-      expect(list[1]?.lastSeenAt).toBeTypeOf('number');
-      expect(list[1]?.revokedAt).toBeTypeOf('number');
-      expect((await store.listDevices(ACC_B)).map((d) => d.deviceId)).toEqual([DEV_B1]);
-    });
-
-    it('never revokes the last active device, even when two revoke each other at once', async () => {
-      // A1 is A's only active device now (A2 was revoked above).
-      expect(await store.revokeDevice(ACC_A, DEV_A1)).toBe('last-device');
-      expect((await store.getDevice(ACC_A, DEV_A1))?.revokedAt).toBeNull();
-      const acc = 'aa0000c0-0000-4000-8000-000000000000';
-      const [x, y] = [
-        'dd0000c1-0000-4000-8000-000000000000',
-        'dd0000c2-0000-4000-8000-000000000000',
-      ];
-      expect(await store.registerAccount(acc, device(x, 40))).toBe('created');
-      expect(await store.addDevice(acc, device(y, 41))).toBe('created');
-      const both = await Promise.all([store.revokeDevice(acc, x), store.revokeDevice(acc, y)]);
-      expect([...both].sort()).toEqual(['last-device', 'revoked']);
-      const active = (await store.listDevices(acc)).filter((d) => d.revokedAt === null);
-      expect(active).toHaveLength(1);
-    });
-
-    it('counts device rows: at most maxDevices, each one DEVICE_ROW_BYTES of the quota', async () => {
-      const acc = 'aa0000d0-0000-4000-8000-000000000000';
-      const dev = (n: number): string => `dd0000d${n}-0000-4000-8000-000000000000`;
-      expect(await store.registerAccount(acc, device(dev(0), 50))).toBe('created');
-      expect(await store.bytesUsed(acc)).toBe(DEVICE_ROW_BYTES);
-      const limits = { maxDevices: 3, quotaBytes: 1_000_000 };
-      expect(await store.addDevice(acc, device(dev(1), 51), limits)).toBe('created');
-      expect(await store.revokeDevice(acc, dev(1))).toBe('revoked');
-      // A revoked row still counts: ids are never reused, and rows stay bounded.
-      expect(await store.addDevice(acc, device(dev(2), 52), limits)).toBe('created');
-      expect(await store.addDevice(acc, device(dev(3), 53), limits)).toBe('too-many');
-      expect(await store.addDevice(acc, device(dev(2), 52), limits)).toBe('same');
-      expect(await store.bytesUsed(acc)).toBe(3 * DEVICE_ROW_BYTES);
-      const tight = { maxDevices: 10, quotaBytes: 3 * DEVICE_ROW_BYTES + DEVICE_ROW_BYTES - 1 };
-      expect(await store.addDevice(acc, device(dev(3), 53), tight)).toBe('quota');
-      const exact = { maxDevices: 10, quotaBytes: 4 * DEVICE_ROW_BYTES };
-      expect(await store.addDevice(acc, device(dev(3), 53), exact)).toBe('created');
-      expect((await store.listDevices(acc)).length).toBe(4);
     });
 
     it('starts at most maxStreams streams per account', async () => {
@@ -323,10 +249,6 @@ export function storeContract(
       await store.append([big], QUOTA);
       const got = await store.pull(ACC_A, s, 0, PAGE);
       expect(got.events[0]?.data).toBe(big.data);
-    });
-
-    it('is healthy', async () => {
-      expect(await store.health()).toBe(true);
     });
   });
 }
