@@ -48,7 +48,6 @@ export default defineConfig({
           name: 'unit',
           include: [
             'shared/test/**/*.test.ts',
-            'client/src/**/*.test.{ts,tsx}',
             'client/test/unit/**/*.test.{ts,tsx}',
             'relay/test/unit/**/*.test.ts',
             'test/unit/**/*.test.ts',
