@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recoverReplaces } from '../../../src/storage/backed-log-storage';
-import { runLogStorageContract } from '../../../src/storage/log-storage-contract';
+import { runLogStorageContract } from '../../../../testkit/src/contracts/log-storage';
 import {
   MemoryFiles,
   MemoryLogStorage,
