@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offerStatus } from '../../src/store/pairing-sql.js';
 import type { RelayStore } from '../../src/store/types.js';
-import { b64Id } from './identities.js';
+import { b64Id } from '../../../testkit/src/identities.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0, 123);
 const OFFER = JSON.stringify({ type: 'pair-offer', v: 1, x25519: b64Id(32, 1) });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewDevice, RelayStore, StoredRecovery } from '../../src/store/types.js';
-import { b64Id } from './identities.js';
+import { b64Id } from '../../../testkit/src/identities.js';
 
 const ACC_A = 'aa000011-0000-4000-8000-000000000000';
 const ACC_B = 'aa000012-0000-4000-8000-000000000000';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_ROW_BYTES } from '../../src/store/migrations.js';
 import type { NewDevice, PushItem, RelayStore } from '../../src/store/types.js';
-import { b64Id, fakeRecord } from './identities.js';
+import { b64Id, fakeRecord } from '../../../testkit/src/identities.js';
 
 const ACC_A = 'aa000001-0000-4000-8000-000000000000';
 const ACC_B = 'aa000002-0000-4000-8000-000000000000';
