@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { chromiumLaunchOptions } from './testkit/src/chromium.js';
 
 // Tests import @cairn/shared from source, so they never run against a stale build. Exact
 // names: a plain '@cairn/shared' would also match '@cairn/shared/result' as a prefix.
@@ -25,19 +26,7 @@ const browserAlias = [
     ),
   },
 ];
-const chromium = playwright({
-  launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  },
-});
+const chromium = playwright({ launchOptions: chromiumLaunchOptions() });
 
 export default defineConfig({
   test: {
@@ -48,7 +37,6 @@ export default defineConfig({
           name: 'unit',
           include: [
             'shared/test/**/*.test.ts',
-            'client/src/**/*.test.{ts,tsx}',
             'client/test/unit/**/*.test.{ts,tsx}',
             'relay/test/unit/**/*.test.ts',
             'test/unit/**/*.test.ts',

@@ -18,7 +18,7 @@ import { buildPages, startBrowserBench } from './lib/chromium.js';
 import { seededDatabase } from './lib/relay.js';
 import { storeEvents } from './lib/fixtures.js';
 import { history } from './lib/history.js';
-import { benchIdentity, type BenchIdentity } from './lib/identities.js';
+import { benchIdentity, type Identity } from '../testkit/src/identities.js';
 import { figure, fmt, ratio, type Row } from './lib/report.js';
 import { ratios, summarize } from './lib/stats.js';
 
@@ -31,8 +31,8 @@ const K_MASTER = fromHex('91'.repeat(32));
 const SYNC_TIMEOUT_MS = 600_000;
 
 interface Account {
-  pusher: BenchIdentity;
-  device: BenchIdentity;
+  pusher: Identity;
+  device: Identity;
 }
 
 export const bootstrap: Benchmark = {

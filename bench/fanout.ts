@@ -17,16 +17,16 @@ import { WebSocket } from 'ws';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
 import { portInfo, spawnServer, type ServerProcess } from './lib/child.js';
 import { freshFolder, type DatabaseKind } from './lib/databases.js';
-import { benchIdentities } from './lib/identities.js';
+import { benchIdentities } from '../testkit/src/identities.js';
 import { profileNote } from './lib/profile.js';
 import { seededDatabase, startRelay, type RelayRun } from './lib/relay.js';
+import { fakeRecord, wireId } from '../testkit/src/identities.js';
 import {
   closeAll,
   connectAll,
-  opaqueRecord,
-  wireId,
-  type BenchDevice,
-} from './lib/relay-client.js';
+  type ProtocolDevice,
+  LOAD_SOCKETS,
+} from '../testkit/src/protocol-device.js';
 import { figure, fmt, ratio, targetMet, type Row } from './lib/report.js';
 import { ratios, summarize } from './lib/stats.js';
 import { nextTick, signal, withTimeout } from './lib/wait.js';
@@ -112,7 +112,10 @@ async function referenceSide(s: Sizes): Promise<Side> {
 async function cairnSide(s: Sizes, kind: DatabaseKind): Promise<Side> {
   const ids = benchIdentities(1, s.clients);
   const relay: RelayRun = await startRelay(await seededDatabase(kind, ids));
-  const devices: BenchDevice[] = await connectAll(relay.wsUrl, ids, 'count');
+  const devices: ProtocolDevice[] = await connectAll(relay.wsUrl, ids, {
+    ...LOAD_SOCKETS,
+    events: 'count',
+  });
   let delivered = 0;
   let onDelivered = (): void => undefined;
   for (const d of devices) {
@@ -122,8 +125,8 @@ async function cairnSide(s: Sizes, kind: DatabaseKind): Promise<Side> {
     };
   }
   const stream = wireId(32, 0x33, 0);
-  const data = opaqueRecord(FRAME_BYTES);
-  const push = async (d: BenchDevice, k: number, run: number): Promise<void> => {
+  const data = fakeRecord(FRAME_BYTES);
+  const push = async (d: ProtocolDevice, k: number, run: number): Promise<void> => {
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < s.frames) {

@@ -13,9 +13,9 @@ import { WebSocket } from 'ws';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
 import { portInfo, spawnServer, type ServerProcess } from './lib/child.js';
 import type { DatabaseKind, RelayDatabase } from './lib/databases.js';
-import { benchIdentities } from './lib/identities.js';
+import { benchIdentities } from '../testkit/src/identities.js';
 import { seededDatabase, startRelay } from './lib/relay.js';
-import { closeAll, connectAll } from './lib/relay-client.js';
+import { closeAll, connectAll, LOAD_SOCKETS } from '../testkit/src/protocol-device.js';
 import { figure, fmt, ratio, type Row } from './lib/report.js';
 import { ratios, summarize } from './lib/stats.js';
 import { sleep } from './lib/wait.js';
@@ -103,9 +103,9 @@ async function relay(s: Sizes, database: RelayDatabase): Promise<Footprint> {
   const ids = benchIdentities(Math.ceil(s.sockets / 10), 10).slice(0, s.sockets);
   const run = await startRelay(database, { nodeFlags: GC });
   try {
-    await closeAll(await connectAll(run.wsUrl, ids.slice(0, s.warmup)));
+    await closeAll(await connectAll(run.wsUrl, ids.slice(0, s.warmup), LOAD_SOCKETS));
     const before = await settled(run.server, s.settleMs);
-    const devices = await connectAll(run.wsUrl, ids, 'count');
+    const devices = await connectAll(run.wsUrl, ids, { ...LOAD_SOCKETS, events: 'count' });
     const after = await settled(run.server, s.settleMs);
     for (const d of devices) d.ws.terminate();
     return perSocket(before, after, s.sockets);

@@ -19,10 +19,11 @@ import { WebSocket } from 'ws';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
 import { portInfo, spawnServer } from './lib/child.js';
 import { freshFolder, type DatabaseKind } from './lib/databases.js';
-import { benchIdentities } from './lib/identities.js';
+import { benchIdentities } from '../testkit/src/identities.js';
 import { profileNote } from './lib/profile.js';
 import { seededDatabase, startRelay } from './lib/relay.js';
-import { connectDevice, wireId } from './lib/relay-client.js';
+import { wireId } from '../testkit/src/identities.js';
+import { connectDevice, LOAD_SOCKETS } from '../testkit/src/protocol-device.js';
 import { figure, fmt, ratio, targetMet, type Row } from './lib/report.js';
 import { median, ratios, summarize } from './lib/stats.js';
 import { signal, withTimeout } from './lib/wait.js';
@@ -58,7 +59,7 @@ async function relayRun(
   const [id] = benchIdentities(1, 1);
   if (id === undefined) throw new Error('no identity');
   const relay = await startRelay(await seededDatabase(kind, [id]));
-  const device = await connectDevice(relay.wsUrl, id);
+  const device = await connectDevice(relay.wsUrl, id, LOAD_SOCKETS);
   const stream = wireId(32, 0x4b, run);
   const data = sealedLike(s.bytes);
   try {

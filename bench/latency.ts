@@ -15,15 +15,15 @@ import { WebSocket } from 'ws';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
 import { portInfo, spawnServer } from './lib/child.js';
 import type { DatabaseKind } from './lib/databases.js';
-import { benchIdentities } from './lib/identities.js';
+import { benchIdentities } from '../testkit/src/identities.js';
 import { seededDatabase, startRelay } from './lib/relay.js';
+import { fakeRecord, wireId } from '../testkit/src/identities.js';
 import {
   closeAll,
   connectAll,
-  opaqueRecord,
-  wireId,
-  type BenchDevice,
-} from './lib/relay-client.js';
+  type ProtocolDevice,
+  LOAD_SOCKETS,
+} from '../testkit/src/protocol-device.js';
 import { fmt, latencyRow, type Row } from './lib/report.js';
 import { latency, summarize, type Latency } from './lib/stats.js';
 import { signal, sleep, withTimeout } from './lib/wait.js';
@@ -79,15 +79,18 @@ async function relaySeries(
   const most = Math.max(...s.receivers);
   const ids = benchIdentities(1, most + 1);
   const relay = await startRelay(await seededDatabase(kind, ids));
-  const connected: BenchDevice[] = [];
+  const connected: ProtocolDevice[] = [];
   const stream = wireId(32, 0x66, 0);
-  const data = opaqueRecord(EVENT_BYTES);
+  const data = fakeRecord(EVENT_BYTES);
   let pushed = 0;
   try {
     const out: Latency[][] = [];
     for (const n of s.receivers) {
       connected.push(
-        ...(await connectAll(relay.wsUrl, ids.slice(connected.length, n + 1), 'count')),
+        ...(await connectAll(relay.wsUrl, ids.slice(connected.length, n + 1), {
+          ...LOAD_SOCKETS,
+          events: 'count',
+        })),
       );
       const [pusher, ...receivers] = connected;
       if (pusher === undefined) throw new Error('no pusher');

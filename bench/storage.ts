@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { DAILY_CRON, addHabit } from '../client/src/domain';
 import { HarnessDevice } from '../test/support/harness-device.js';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
-import { benchIdentity } from './lib/identities.js';
+import { benchIdentity } from '../testkit/src/identities.js';
 import { seededDatabase, startRelay } from './lib/relay.js';
 import { figure, fmt, ratio, type Row } from './lib/report.js';
 import { ratios, summarize } from './lib/stats.js';

@@ -19,10 +19,11 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { pick, type BenchContext, type Benchmark } from './lib/bench.js';
 import { freshFolder, freshPostgres, type DatabaseKind } from './lib/databases.js';
-import { benchIdentities } from './lib/identities.js';
+import { benchIdentities } from '../testkit/src/identities.js';
 import { profileNote } from './lib/profile.js';
 import { seededDatabase, startRelay } from './lib/relay.js';
-import { closeAll, connectAll, opaqueRecord, wireId } from './lib/relay-client.js';
+import { fakeRecord, wireId } from '../testkit/src/identities.js';
+import { closeAll, connectAll, LOAD_SOCKETS } from '../testkit/src/protocol-device.js';
 import { figure, fmt, ratio, targetMet, type Row } from './lib/report.js';
 import { ratios, summarize } from './lib/stats.js';
 import { withTimeout } from './lib/wait.js';
@@ -122,9 +123,9 @@ async function referenceSide(kind: DatabaseKind) {
 async function cairnSide(s: Sizes, kind: DatabaseKind) {
   const ids = benchIdentities(s.accounts, s.perAccount);
   const relay = await startRelay(await seededDatabase(kind, ids));
-  const devices = await connectAll(relay.wsUrl, ids, 'count');
+  const devices = await connectAll(relay.wsUrl, ids, { ...LOAD_SOCKETS, events: 'count' });
   const per = Math.ceil(s.events / devices.length);
-  const data = opaqueRecord(EVENT_BYTES);
+  const data = fakeRecord(EVENT_BYTES);
   return {
     server: relay.server,
     /** Acked events/s; `run` keeps event ids distinct from earlier runs'. */

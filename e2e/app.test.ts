@@ -24,15 +24,15 @@ import {
   withAppClosed,
   type OpfsFile,
 } from './support/opfs.js';
-import { startServer, type Server } from './support/server.js';
+import { startAppServer, type RelayChild } from '../testkit/src/relay.js';
 
 // One server for the file (it starts an embedded database, which takes seconds); each
 // test gets a fresh device. The offline test stops a server of its own.
-let server: Server;
+let server: RelayChild;
 let device: Device;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startAppServer();
 });
 
 afterAll(async () => {
@@ -99,7 +99,7 @@ describe('the app on one device', () => {
 
   it('opens and works with the network off after one visit', async () => {
     const { page, context } = device;
-    const own = await startServer();
+    const own = await startAppServer();
     try {
       await openApp(page, own.url);
       await onboard(page);

@@ -19,18 +19,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { addHabit, goTo, habitRow, onboard, openApp } from './support/app.js';
 import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
-import { startServer, type Server } from './support/server.js';
+import { startAppServer, type RelayChild } from '../testkit/src/relay.js';
 
 const TIMEOUT = 60_000;
 
-let server: Server;
-const servers: Server[] = [];
+let server: RelayChild;
+const servers: RelayChild[] = [];
 const devices: Device[] = [];
 /** The code of the first, successful pairing: used, so it must not work again. */
 let usedCode = '';
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startAppServer();
   servers.push(server);
 });
 
@@ -250,7 +250,7 @@ it("ends on both screens when the digits don't match, and refuses used and cance
 });
 
 it('refuses an expired code with a clear error', async () => {
-  const short = await startServer({ RELAY_PAIRING_TTL_MS: '4000' });
+  const short = await startAppServer({ RELAY_PAIRING_TTL_MS: '4000' });
   servers.push(short);
   const a = await deviceA(short.url, 'Knit');
   const code = await showCode(a.page);

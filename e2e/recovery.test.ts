@@ -31,7 +31,7 @@ import {
   waitPressed,
 } from './support/app.js';
 import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
-import { startServer, type Server } from './support/server.js';
+import { startAppServer, type RelayChild } from '../testkit/src/relay.js';
 
 await ready();
 
@@ -39,11 +39,11 @@ const TIMEOUT = 60_000;
 /** How long the relay holds a removal of the backup for a cancel (3 days in production). */
 const DELAY_MS = 4000;
 
-let server: Server;
+let server: RelayChild;
 const devices: Device[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ RELAY_RECOVERY_DELAY_MS: String(DELAY_MS) });
+  server = await startAppServer({ RELAY_RECOVERY_DELAY_MS: String(DELAY_MS) });
 });
 
 afterEach(async (ctx) => {

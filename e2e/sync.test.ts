@@ -24,7 +24,7 @@ import {
 } from './support/app.js';
 import { launchDevice, type Device } from './support/device.js';
 import { browserAccount } from './support/harness.js';
-import { startServer, type Server } from './support/server.js';
+import { startAppServer, type RelayChild } from '../testkit/src/relay.js';
 
 await ready();
 
@@ -38,14 +38,14 @@ const HABIT = {
 } as const;
 
 let pg: PostgresCluster;
-let server: Server;
+let server: RelayChild;
 let store: RelayStore;
 let device: Device | undefined;
 let harness: HarnessDevice | undefined;
 
 beforeAll(async () => {
   pg = await startPostgres();
-  server = await startServer({ DATABASE_URL: pg.url });
+  server = await startAppServer({ DATABASE_URL: pg.url });
   store = await openPostgresStore(pg.url, { max: 2 });
 });
 

@@ -40,7 +40,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { findPostgresBin, startPostgres, type PostgresCluster } from '../test/support/postgres.js';
 import { addCategory, checkIn, goTo, habitRow, onboard, openApp } from './support/app.js';
 import { expectNoCspViolations, launchDevice, type Device } from './support/device.js';
-import { startServer, type Server } from './support/server.js';
+import { startAppServer, type RelayChild } from '../testkit/src/relay.js';
 
 await ready();
 
@@ -58,14 +58,14 @@ const CANARIES = {
 const DOCS = ['profile', 'categories', 'templates', 'observations', 'oneOffs'];
 
 let pg: PostgresCluster | undefined;
-let server: Server | undefined;
+let server: RelayChild | undefined;
 const devices: Device[] = [];
 /** Every WebSocket payload and HTTP request body the browsers sent or received. */
 const traffic: string[] = [];
 
 beforeAll(async () => {
   pg = await startPostgres();
-  server = await startServer({ DATABASE_URL: pg.url, LOG_LEVEL: 'debug' });
+  server = await startAppServer({ DATABASE_URL: pg.url, LOG_LEVEL: 'debug' });
 });
 
 afterEach(async (ctx) => {

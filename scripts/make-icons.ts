@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../testkit/src/chromium.js';
 
 const dir = fileURLToPath(new URL('../client/public/icons/', import.meta.url));
 const outputs: { svg: string; png: string; size: number }[] = [
@@ -17,10 +17,7 @@ const outputs: { svg: string; png: string; size: number }[] = [
   { svg: 'maskable.svg', png: 'maskable-512.png', size: 512 },
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchBrowser();
 try {
   for (const { svg, png, size } of outputs) {
     const page = await browser.newPage({ viewport: { width: size, height: size } });

@@ -10,7 +10,7 @@ import * as A from '@automerge/automerge';
 import { fromHex } from '@cairn/shared';
 import { DAILY_CRON, addHabit } from '../../client/src/domain';
 import { HarnessDevice } from '../../test/support/harness-device.js';
-import { benchIdentity } from './identities.js';
+import { benchIdentity } from '../../testkit/src/identities.js';
 import { seededDatabase, startRelay, type RelayRun } from './relay.js';
 import type { DatabaseKind } from './databases.js';
 import { NOW, dateOf, habitIds, habitOf } from './workload.js';

@@ -9,19 +9,10 @@
  * /bench/fixtures/ on the same origin.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_PATH } from './machine.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchProfile } from '../../testkit/src/chromium.js';
 import * as v from 'valibot';
 import type { BenchApi, SeedArgs } from '../browser/page.js';
 import type { RelayDatabase } from './databases.js';
@@ -31,14 +22,6 @@ import { startRelay, type RelayRun } from './relay.js';
 const APP_DIST = join(repoRoot, 'client/dist');
 const PAGE_DIST = join(repoRoot, 'bench/browser/dist');
 const PAGE_TIMEOUT_MS = 600_000;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const Times = v.array(v.number());
 
 function newestMtime(dir: string): number {
@@ -101,24 +84,23 @@ export async function startBrowserBench(database: RelayDatabase): Promise<Browse
   mkdirSync(join(PAGE_DIST, 'fixtures'), { recursive: true });
   const relay = await startRelay(database, { staticDir: APP_DIST, benchPageDir: PAGE_DIST });
   const origin = `http://localhost:${relay.server.info.port}`;
-  const profile = mkdtempSync(join(tmpdir(), 'cairn-bench-chromium-'));
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof launchProfile>>;
   try {
     // Service workers blocked: the app's worker would answer /bench/ with the app shell.
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 390, height: 844 },
-      timezoneId: 'Europe/Paris',
-      locale: 'en-GB',
-      serviceWorkers: 'block',
-    });
+    browser = await launchProfile(
+      {
+        viewport: { width: 390, height: 844 },
+        timezoneId: 'Europe/Paris',
+        locale: 'en-GB',
+        serviceWorkers: 'block',
+      },
+      'cairn-bench-chromium',
+    );
   } catch (e) {
     await relay.stop();
-    rmSync(profile, { recursive: true, force: true });
     throw e;
   }
+  const context: BrowserContext = browser.context;
   const page = context.pages()[0] ?? (await context.newPage());
   const logs: string[] = [];
   page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
@@ -195,8 +177,7 @@ export async function startBrowserBench(database: RelayDatabase): Promise<Browse
       }
     },
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close();
       rmSync(join(PAGE_DIST, 'fixtures'), { recursive: true, force: true });
       await relay.stop();
     },

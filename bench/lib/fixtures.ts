@@ -11,7 +11,7 @@ import { DocumentCipher, logFileName } from '../../client/src/storage';
 import { eventIdOf } from '../../client/src/sync/wire';
 import type { PushItem, RelayStore } from '../../relay/src/store/types.js';
 import type { History } from './history.js';
-import type { BenchIdentity } from './identities.js';
+import type { Identity } from '../../testkit/src/identities.js';
 
 export const DOC_NAMES: readonly DocName[] = [
   'profile',
@@ -79,7 +79,7 @@ export function logFiles(
  */
 export async function storeEvents(
   store: RelayStore,
-  from: BenchIdentity,
+  from: Identity,
   h: History,
   kMaster: Uint8Array,
   snapshots: boolean,

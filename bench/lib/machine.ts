@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_PATH } from '../../testkit/src/chromium.js';
 import { findPostgresBin } from '../../test/support/postgres.js';
 import { repoRoot } from './paths.js';
 
@@ -18,8 +19,6 @@ export interface Machine {
   readonly automerge: string;
   readonly automergeRepo: string;
 }
-
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 function commandOutput(cmd: string, args: string[]): string {
   try {

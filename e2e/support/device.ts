@@ -2,21 +2,8 @@
  * A "device" for the e2e suite: Debian's Chromium, headless, with a fresh profile of its
  * own (so OPFS, IndexedDB and the service worker start empty), at phone size.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-const args = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchProfile } from '../../testkit/src/chromium.js';
 
 export interface Device {
   readonly context: BrowserContext;
@@ -38,17 +25,17 @@ export interface DeviceOptions {
 }
 
 export async function launchDevice(options: DeviceOptions = {}): Promise<Device> {
-  const profile = mkdtempSync(join(tmpdir(), 'cairn-device-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args,
-    viewport: options.viewport ?? { width: 390, height: 844 },
-    deviceScaleFactor: 1,
-    timezoneId: options.timezoneId ?? 'Europe/Paris',
-    locale: 'en-GB',
-    serviceWorkers: 'allow',
-  });
+  const browser = await launchProfile(
+    {
+      viewport: options.viewport ?? { width: 390, height: 844 },
+      deviceScaleFactor: 1,
+      timezoneId: options.timezoneId ?? 'Europe/Paris',
+      locale: 'en-GB',
+      serviceWorkers: 'allow',
+    },
+    'cairn-device',
+  );
+  const { context } = browser;
   const violations: string[] = [];
   await context.exposeBinding('__cairnCspViolation', (_source, text: string) => {
     violations.push(text);
@@ -78,10 +65,7 @@ export async function launchDevice(options: DeviceOptions = {}): Promise<Device>
     page,
     logs: () => logs,
     cspViolations: () => violations,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 

@@ -271,7 +271,11 @@ describe('the ratchet: KNOWN_VIOLATIONS', () => {
   });
 
   it('lists only files that still break each rule they turn off', async () => {
-    const results = await strictLinter.lintFiles(KNOWN_VIOLATIONS.map((v) => join(root, v.file)));
+    // An empty list lints nothing (ESLint would take no pattern as the whole tree).
+    const results =
+      KNOWN_VIOLATIONS.length === 0
+        ? []
+        : await strictLinter.lintFiles(KNOWN_VIOLATIONS.map((v) => join(root, v.file)));
     const fired = new Map(
       results.map((r) => [
         r.filePath.slice(root.length + 1),

@@ -37,32 +37,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
 import { FaultDevice } from './support/device';
-import { health, startRelayChild, waitUntil, type RelayChild } from './support/relay-process';
+import { health, startRelayChild, waitUntil, type RelayChild } from '../../testkit/src/relay';
 import { report } from './support/scale';
 import { K_MASTER } from './support/store';
+import { faultIdentity, type Identity } from '../../testkit/src/identities';
 import {
   challengeOf,
-  connectAs,
+  connectDevice,
   exchange,
-  identity,
-  openSocket,
+  openDevice,
   setUpAccount,
-  type Identity,
-  type Socket,
-} from './support/wire';
+  type ProtocolDevice,
+} from '../../testkit/src/protocol-device';
 
 let pg: PostgresCluster | undefined;
 let relay: RelayChild | undefined;
 let sql: postgres.Sql | undefined;
 
-const A = [identity(901, 1), identity(901, 2), identity(901, 3)] as const;
+const A = [faultIdentity(901, 1), faultIdentity(901, 2), faultIdentity(901, 3)] as const;
 // Attackers: one device in each of three other accounts.
-const B = [identity(902, 1), identity(904, 1)] as const;
-const C = [identity(903, 1)] as const;
+const B = [faultIdentity(902, 1), faultIdentity(904, 1)] as const;
+const C = [faultIdentity(903, 1)] as const;
 const A_STREAMS = Array.from({ length: 6 }, (_, i) =>
   Buffer.alloc(32, 0xa0 + i).toString('base64'),
 );
-const sockets: Socket[] = [];
+const sockets: ProtocolDevice[] = [];
 
 const record = (fill: number, size = 120): string => {
   const b = Buffer.alloc(size, fill);
@@ -75,8 +74,8 @@ const eventId = (n: number): string => {
   return b.toString('base64');
 };
 
-async function connected(id: Identity): Promise<Socket> {
-  const s = await connectAs(base(), id);
+async function connected(id: Identity): Promise<ProtocolDevice> {
+  const s = await connectDevice(base(), id);
   sockets.push(s);
   return s;
 }
@@ -227,7 +226,7 @@ describe('attacks: other accounts and devices', () => {
 
     // ── forged authentication ──
     const forge = async (name: string, frame: (challenge: string) => object): Promise<void> => {
-      const s = await openSocket(base());
+      const s = await openDevice(base());
       sockets.push(s);
       const challenge = await challengeOf(s);
       const answer = await exchange(s, JSON.stringify(frame(challenge)));
@@ -243,7 +242,7 @@ describe('attacks: other accounts and devices', () => {
       signature: signAuth(signer.signing.secretKey, challenge, as.accountId, as.deviceId),
     });
     // A real signature of A1, captured on an earlier connection.
-    const earlier = await openSocket(base());
+    const earlier = await openDevice(base());
     sockets.push(earlier);
     const oldChallenge = await challengeOf(earlier);
     const captured = auth(A[0], A[0], oldChallenge);
@@ -322,7 +321,7 @@ describe('attacks: other accounts and devices', () => {
       'ping',
     ];
     for (const type of types) {
-      const s = await openSocket(base());
+      const s = await openDevice(base());
       sockets.push(s);
       await challengeOf(s);
       const answer = await exchange(
@@ -454,8 +453,8 @@ describe('attacks: other accounts and devices', () => {
 
 describe('attacks: a hostile relay moves and replays records', () => {
   it('reports a moved record as an authentication failure and ignores replays', async () => {
-    const E = [identity(905, 1), identity(905, 2), identity(905, 3)] as const;
-    const F = [identity(906, 1), identity(906, 2)] as const;
+    const E = [faultIdentity(905, 1), faultIdentity(905, 2), faultIdentity(905, 3)] as const;
+    const F = [faultIdentity(906, 1), faultIdentity(906, 2)] as const;
     const K_F = new Uint8Array(32).fill(0x46);
     await setUpAccount(base(), E[0], [E[1], E[2]]);
     await setUpAccount(base(), F[0], [F[1]]);

@@ -31,9 +31,10 @@ import {
   startRelayChild,
   waitUntil,
   type RelayChild,
-} from './support/relay-process';
+} from '../../testkit/src/relay';
 import { count, report } from './support/scale';
-import { connectAs, identity, setUpAccount, type Identity } from './support/wire';
+import { faultIdentity, type Identity } from '../../testkit/src/identities';
+import { connectDevice, setUpAccount } from '../../testkit/src/protocol-device';
 
 const FANOUT_BYTES = count(100, 40) * 1024 * 1024;
 const EVENT_BYTES = 64 * 1024;
@@ -44,11 +45,11 @@ let relay: RelayChild | undefined;
 let metricsPort = 0;
 
 const L = {
-  writer: identity(920, 1),
-  slow: identity(920, 2),
-  fast: [identity(920, 3), identity(920, 4), identity(920, 5)],
+  writer: faultIdentity(920, 1),
+  slow: faultIdentity(920, 2),
+  fast: [faultIdentity(920, 3), faultIdentity(920, 4), faultIdentity(920, 5)],
 };
-const PROBE = identity(921, 1);
+const PROBE = faultIdentity(921, 1);
 
 beforeAll(async () => {
   pg = await startPostgres();
@@ -144,7 +145,7 @@ describe('attacks: load', () => {
     const slow = await rawDevice(L.slow, () => (slowGot += 1));
     // Stop reading: the kernel buffers fill, then the relay's send buffer grows.
     slow.ws.pause();
-    const writer = await connectAs(base(), L.writer);
+    const writer = await connectDevice(base(), L.writer);
     const stream = toBase64(randomBytes(32));
     const events = Math.ceil(FANOUT_BYTES / EVENT_BYTES);
     const rssBefore = relay?.rss() ?? 0;

@@ -24,9 +24,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
-import { startRelayChild, waitUntil, type RelayChild } from './support/relay-process';
+import { startRelayChild, waitUntil, type RelayChild } from '../../testkit/src/relay';
 import { count, report } from './support/scale';
-import { identity, setUpAccount } from './support/wire';
+import { faultIdentity } from '../../testkit/src/identities';
+import { setUpAccount } from '../../testkit/src/protocol-device';
 
 const GUESSES = count(100_000, 10_000);
 const PER_MINUTE = 10;
@@ -35,7 +36,7 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 let pg: PostgresCluster | undefined;
 let relay: RelayChild | undefined;
-const P1 = identity(910, 1);
+const P1 = faultIdentity(910, 1);
 
 const randomCode = (): string => Array.from(randomBytes(12), (b) => BASE32[b % 32] ?? 'A').join('');
 const lookupKeyOf = (code: string): string => toBase64(sha256(utf8(code)));

@@ -9,7 +9,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
-import { health, startRelayChild, waitUntil, type RelayChild } from './support/relay-process';
+import { health, startRelayChild, waitUntil, type RelayChild } from '../../testkit/src/relay';
 import { runScenario } from './support/scenario';
 import { count, report, rng } from './support/scale';
 

@@ -29,7 +29,7 @@ import { MemoryLogStorage } from '../../client/src/storage/memory-log-storage';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRelayChild } from './support/relay-process';
+import { startRelayChild } from '../../testkit/src/relay';
 import { runScenario } from './support/scenario';
 import { count, enough, report, rng } from './support/scale';
 import { imm, itemsOf, loadStore, logBytes, valueOf, type Docs } from './support/store';

@@ -42,9 +42,10 @@ import {
   type Json,
   type Rng,
 } from './support/fuzz-gen';
-import { health, startRelayChild, type RelayChild } from './support/relay-process';
+import { health, startRelayChild, type RelayChild } from '../../testkit/src/relay';
 import { SCALE, count, report, rng } from './support/scale';
-import { identity, setUpAccount, type Identity } from './support/wire';
+import { faultIdentity, type Identity } from '../../testkit/src/identities';
+import { setUpAccount } from '../../testkit/src/protocol-device';
 
 const TOTAL = count(1_000_000, 100_000);
 const FRAME_LIMIT = 64 * 1024;
@@ -401,7 +402,7 @@ async function httpWorker(base: string, n: number, r: Rng, stats: HttpStats): Pr
 
 let pg: PostgresCluster | undefined;
 let relay: RelayChild | undefined;
-const devices: Identity[] = [identity(900, 1), identity(900, 2)];
+const devices: Identity[] = [faultIdentity(900, 1), faultIdentity(900, 2)];
 
 beforeAll(async () => {
   await ready();
@@ -473,11 +474,12 @@ describe('fuzz', () => {
             r: rng(1000 + i),
             stats,
             classify: syncClassifier,
-            templates: () => syncTemplates(rng(stats.sent + i), devices[0] ?? identity(900, 1)),
+            templates: () =>
+              syncTemplates(rng(stats.sent + i), devices[0] ?? faultIdentity(900, 1)),
           }),
         ),
         ...authed.map((stats, i) => {
-          const me = devices[i] ?? identity(900, 1);
+          const me = devices[i] ?? faultIdentity(900, 1);
           const r = rng(2000 + i);
           return socketWorker({
             url: `${ws}${WS_PATH}`,

@@ -29,9 +29,10 @@ import { WebSocket } from 'ws';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
 import { pairingTemplates, syncTemplates, type Json } from './support/fuzz-gen';
 import { maxFieldFrames, type Filler, type MaxFrame } from './support/max-fields';
-import { health, startRelayChild, type RelayChild } from './support/relay-process';
+import { health, startRelayChild, type RelayChild } from '../../testkit/src/relay';
 import { SCALE, count, report, rng } from './support/scale';
-import { identity, setUpAccount, type Identity } from './support/wire';
+import { faultIdentity, type Identity } from '../../testkit/src/identities';
+import { setUpAccount } from '../../testkit/src/protocol-device';
 
 const ANSWER_MS = 30_000;
 const REPEATS = count(3, 1);
@@ -227,7 +228,7 @@ describe('fuzz: every field at its maximum', () => {
     const tallies: Tally[] = [];
     for (let k = 0; k < REPEATS; k++) {
       for (const [i, relay] of [small, full].entries()) {
-        const me = identity(930 + k * 2 + i, 1);
+        const me = faultIdentity(930 + k * 2 + i, 1);
         await setUpAccount(relay.base, me, []);
         const limits = i === 0 ? SMALL : { frame: DEFAULT_LIMITS.maxFrameBytes };
         // The default relay gets ASCII only at CI scale: its frames are 5.6 MB each.

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../support/postgres';
-import { health, startRelayChild, type RelayChild } from './support/relay-process';
+import { health, startRelayChild, type RelayChild } from '../../testkit/src/relay';
 import { runScenario } from './support/scenario';
 import { count, report, rng } from './support/scale';
 

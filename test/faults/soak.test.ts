@@ -20,9 +20,14 @@ import { WebSocket } from 'ws';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { health, startRelayChild, type RelayChild } from './support/relay-process';
+import { health, startRelayChild, type RelayChild } from '../../testkit/src/relay';
 import { SCALE, count, report, rng } from './support/scale';
-import { connectAs, identity, setUpAccount, type Identity, type Socket } from './support/wire';
+import { faultIdentity, type Identity } from '../../testkit/src/identities';
+import {
+  connectDevice,
+  setUpAccount,
+  type ProtocolDevice,
+} from '../../testkit/src/protocol-device';
 
 const DURATION_MS = count(5 * 60_000, 20_000);
 const ACCOUNTS = 5;
@@ -93,11 +98,11 @@ async function pusher(
   reconnects: string[],
 ): Promise<number> {
   const r = rng(50_000 + n);
-  let s: Socket = await connectAs(base, id);
+  let s: ProtocolDevice = await connectDevice(base, id);
   const stream = Buffer.alloc(32, 0x50 + n).toString('base64');
   let pushes = 0;
   while (Date.now() < until) {
-    if (s.isClosed()) s = await connectAs(base, id);
+    if (s.isClosed()) s = await connectDevice(base, id);
     const data = sealedLike(r, size(r)).toString('base64');
     const e = Buffer.alloc(16);
     e.writeUInt32BE(n, 0);
@@ -107,7 +112,7 @@ async function pusher(
     let answer = await s.client.push(stream, e.toString('base64'), data);
     for (let tries = 0; !answer.ok && answer.error.code === 'closed' && tries < 5; tries++) {
       reconnects.push(answer.error.message);
-      s = await connectAs(base, id);
+      s = await connectDevice(base, id);
       answer = await s.client.push(stream, e.toString('base64'), data);
     }
     pushes += 1;
@@ -163,7 +168,7 @@ async function hostile(
       ws.once('unexpected-response', () => resolve());
     });
     // Authenticated: garbage of exactly the frame limit, a few times.
-    const s = await connectAs(base, me).catch(() => undefined);
+    const s = await connectDevice(base, me).catch(() => undefined);
     if (s === undefined) continue;
     for (let k = 0; k < 3 && Date.now() < until && !s.isClosed(); k++) {
       const seen = s.frames.length;
@@ -185,11 +190,11 @@ describe('soak', () => {
     const running = relay;
     if (running === undefined) throw new Error('no relay');
     const accounts = Array.from({ length: ACCOUNTS }, (_, a) =>
-      Array.from({ length: PER_ACCOUNT }, (_, d) => identity(940 + a, d + 1)),
+      Array.from({ length: PER_ACCOUNT }, (_, d) => faultIdentity(940 + a, d + 1)),
     );
     for (const [first, ...rest] of accounts)
       if (first !== undefined) await setUpAccount(running.base, first, rest);
-    const villain = identity(949, 1);
+    const villain = faultIdentity(949, 1);
     await setUpAccount(running.base, villain, []);
 
     const rss: number[] = [];
@@ -207,7 +212,7 @@ describe('soak', () => {
     // Fan-out received by each account's other device, counted.
     const fanned: EventMessage[] = [];
     const listeners = await Promise.all(
-      accounts.map((devices) => connectAs(running.base, devices[1] ?? devices[0] ?? villain)),
+      accounts.map((devices) => connectDevice(running.base, devices[1] ?? devices[0] ?? villain)),
     );
     const acked: Acked[] = [];
     const refused: string[] = [];
@@ -235,11 +240,11 @@ describe('soak', () => {
     for (const l of listeners) l.ws.close();
 
     // Every ack is stored: pull each stream whole and compare.
-    const checker = await connectAs(running.base, accounts[0]?.[0] ?? villain);
+    const checker = await connectDevice(running.base, accounts[0]?.[0] ?? villain);
     let checked = 0;
     const missing: string[] = [];
     for (const [a, devices] of accounts.entries()) {
-      const reader = a === 0 ? checker : await connectAs(running.base, devices[0] ?? villain);
+      const reader = a === 0 ? checker : await connectDevice(running.base, devices[0] ?? villain);
       const streams = [...new Set(acked.filter((x) => x.account === a).map((x) => x.stream))];
       for (const stream of streams) {
         const stored = new Map<number, { eventId: string; sha: string }>();

@@ -17,9 +17,8 @@ import {
   x25519KeyPair,
   type PairingDevice,
 } from '@cairn/shared';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRelay } from '../../relay/src/app.js';
+import { startRelay as startRelayOn, type RunningRelay } from '../../testkit/src/relay.js';
 import { listDevices, revokeDevice, type RelayAccess } from '../../client/src/pairing/devices';
 import { JoinSession } from '../../client/src/pairing/join-session';
 import { OfferSession } from '../../client/src/pairing/offer-session';
@@ -29,23 +28,22 @@ await ready();
 
 const K_MASTER = fromHex('1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100');
 const dirs: string[] = [];
-const relays: FastifyInstance[] = [];
+const relays: RunningRelay[] = [];
 
 async function startRelay(pairingTtlMs?: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-pairing-client-'));
   dirs.push(dir);
-  const relay = await buildRelay({
-    database: { kind: 'pglite', dataDir: dir },
-    limits: {
-      pairingLookupsPerMinute: 1000,
-      ...(pairingTtlMs === undefined ? {} : { pairingTtlMs }),
+  const relay = await startRelayOn(
+    { kind: 'pglite', dataDir: dir },
+    {
+      limits: {
+        pairingLookupsPerMinute: 1000,
+        ...(pairingTtlMs === undefined ? {} : { pairingTtlMs }),
+      },
     },
-  });
+  );
   relays.push(relay);
-  await relay.listen({ port: 0, host: '127.0.0.1' });
-  const address = relay.server.address();
-  if (address === null || typeof address !== 'object') throw new Error('relay is not listening');
-  return `http://127.0.0.1:${address.port}`;
+  return relay.base;
 }
 
 let accounts = 0;

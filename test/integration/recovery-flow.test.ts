@@ -17,9 +17,8 @@ import {
   toHex,
   x25519KeyPair,
 } from '@cairn/shared';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildRelay } from '../../relay/src/app.js';
+import { startRelay, type RunningRelay } from '../../testkit/src/relay.js';
 import type { RecoveryFetch } from '../../client/src/recovery/api';
 import {
   cancelRecoveryChange,
@@ -57,21 +56,15 @@ const DELAY_MS = 500;
 const realFetch: RecoveryFetch = (url, init) => fetch(url, init);
 
 let dataDir: string;
-let relay: FastifyInstance;
+let relay: RunningRelay;
 let base = '';
 const devices: HarnessDevice[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cairn-recovery-flow-'));
   // Turning recovery off waits this long for a cancel (3 days in production).
-  relay = await buildRelay({
-    database: { kind: 'pglite', dataDir },
-    limits: { recoveryDelayMs: DELAY_MS },
-  });
-  await relay.listen({ port: 0, host: '127.0.0.1' });
-  const address = relay.server.address();
-  if (address === null || typeof address !== 'object') throw new Error('relay is not listening');
-  base = `http://127.0.0.1:${address.port}`;
+  relay = await startRelay({ kind: 'pglite', dataDir }, { limits: { recoveryDelayMs: DELAY_MS } });
+  base = relay.base;
 });
 
 afterAll(async () => {
@@ -95,7 +88,7 @@ const restoreDeps = (n: number, fetchFn: RecoveryFetch = realFetch): RestoreDeps
 };
 
 const deviceCount = async (): Promise<number> =>
-  (await relay.relay.store.listDevices(ACCOUNT)).length;
+  (await relay.app.relay.store.listDevices(ACCOUNT)).length;
 
 describe('recovery flow against the real relay', () => {
   let a: HarnessDevice;
@@ -168,7 +161,9 @@ describe('recovery flow against the real relay', () => {
     expect(toHex(r.value.kMaster)).toBe(toHex(K_MASTER));
     expect(r.value.accountId).toBe(ACCOUNT);
     expect(r.value.deviceId).toBe(deps.device.deviceId);
-    expect((await relay.relay.store.getDevice(ACCOUNT, r.value.deviceId))?.label).toBe('device 4');
+    expect((await relay.app.relay.store.getDevice(ACCOUNT, r.value.deviceId))?.label).toBe(
+      'device 4',
+    );
 
     const b = await HarnessDevice.open({
       relayUrl: base,

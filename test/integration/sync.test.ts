@@ -18,9 +18,8 @@ import {
   toBase64,
   x25519KeyPair,
 } from '@cairn/shared';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildRelay } from '../../relay/src/app.js';
+import { startRelay as startRelayOn, type RunningRelay } from '../../testkit/src/relay.js';
 import type { AppDocs } from '../../client/src/app/controller';
 import { logFileName } from '../../client/src/storage/document-store';
 import { eventIdOf } from '../../client/src/sync/wire';
@@ -38,18 +37,15 @@ const HABIT = {
 } as const;
 
 let dataDir: string;
-let relay: FastifyInstance;
+let relay: RunningRelay;
 let port = 0;
 let base = '';
 const open: HarnessDevice[] = [];
 
 async function startRelay(): Promise<void> {
-  relay = await buildRelay({ database: { kind: 'pglite', dataDir } });
-  await relay.listen({ port, host: '127.0.0.1' });
-  const address = relay.server.address();
-  if (address === null || typeof address !== 'object') throw new Error('relay is not listening');
-  port = address.port;
-  base = `http://127.0.0.1:${port}`;
+  relay = await startRelayOn({ kind: 'pglite', dataDir }, { port });
+  port = relay.port;
+  base = relay.base;
 }
 
 beforeAll(async () => {
@@ -88,7 +84,7 @@ function account() {
       };
       if (n > 1) {
         // Until pairing exists, a later device is added to the account on the relay directly.
-        const added = await relay.relay.store.addDevice(accountId, {
+        const added = await relay.app.relay.store.addDevice(accountId, {
           deviceId: identity.deviceId,
           signingKey: toBase64(identity.signing.publicKey),
           boxKey: toBase64(identity.box.publicKey),
@@ -145,7 +141,7 @@ describe('sync between harness devices over the real relay', () => {
     expect((await a.app.createHabit({ ...HABIT, name: 'Big', notes })).ok).toBe(true);
     await a.waitSynced(120_000);
     const templates = toBase64(a.store.streamId('templates'));
-    const page = await relay.relay.store.pull(acc.accountId, templates, 0, {
+    const page = await relay.app.relay.store.pull(acc.accountId, templates, 0, {
       limit: 10,
       maxBytes: 8 * 1024 * 1024,
     });
@@ -208,7 +204,7 @@ describe('sync between harness devices over the real relay', () => {
     await waitConverged([a, b]);
 
     const stream = toBase64(a.store.streamId('templates'));
-    const onRelay = await relay.relay.store.range(
+    const onRelay = await relay.app.relay.store.range(
       acc.accountId,
       stream,
       1,
@@ -325,7 +321,7 @@ describe('sync between harness devices over the real relay', () => {
     await a.waitSynced();
     await a.store.idle();
     await a.waitSynced();
-    const heads = await relay.relay.store.listStreams(acc.accountId);
+    const heads = await relay.app.relay.store.listStreams(acc.accountId);
     const templates = heads.find((s) => s.streamId === toBase64(a.store.streamId('templates')));
     expect(templates?.snapshotCovers).toBeGreaterThan(0);
     const total = heads.reduce((n, s) => n + s.head, 0);

@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
 import { IdbSyncStore } from '../../src/storage/idb/sync-database';
-import { runSyncStoreContract } from '../../src/sync/sync-store-contract';
+import { runSyncStoreContract } from '../../../testkit/src/contracts/sync-store';
 
 let counter = 0;
 const names: string[] = [];

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { runLogStorageContract } from '../../src/storage/log-storage-contract';
+import { runLogStorageContract } from '../../../testkit/src/contracts/log-storage';
 import { OpfsLogStorage } from '../../src/storage/opfs-log-storage';
 
 let counter = 0;

@@ -15,10 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { ready } from '@cairn/shared';
 import postgres from 'postgres';
 import { startPostgres } from '../../../test/support/postgres.js';
-import { connect } from '../support/client.js';
-import { fakeRecord, testDevice, type TestDevice } from '../support/identities.js';
+import { connectDevice } from '../../../testkit/src/protocol-device.js';
+import { fakeRecord, identity, type Identity } from '../../../testkit/src/identities.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
-import { spawnRelay } from '../support/process.js';
+import { startRelayChild } from '../../../testkit/src/relay.js';
 
 const METRICS_TOKEN = 'group-commit-bench';
 
@@ -62,8 +62,8 @@ async function relayRate(
 ): Promise<{ rate: number; batches: number }> {
   const url = await database();
   const store = await openPostgresStore(url, { max: 1 });
-  const devices: TestDevice[] = Array.from({ length: DEVICES }, (_, k) =>
-    testDevice(1 + (k % accounts), 1 + Math.floor(k / accounts)),
+  const devices: Identity[] = Array.from({ length: DEVICES }, (_, k) =>
+    identity(1 + (k % accounts), 1 + Math.floor(k / accounts)),
   );
   for (const d of devices) {
     const acc = d.accountId;
@@ -76,15 +76,18 @@ async function relayRate(
     if ((await store.registerAccount(acc, body)) === 'conflict') await store.addDevice(acc, body);
   }
   await store.close();
-  const relay = await spawnRelay({
-    RELAY_METRICS_TOKEN: METRICS_TOKEN,
-    DATABASE_URL: url,
-    RELAY_MAX_BATCH_ROWS: String(maxBatchRows),
-    RELAY_PUSH_RATE: '1000000',
-    RELAY_PUSH_BURST: '1000000',
-    RELAY_CONNECT_PER_MINUTE: '100000',
+  const relay = await startRelayChild({
+    env: {
+      RELAY_METRICS_TOKEN: METRICS_TOKEN,
+      DATABASE_URL: url,
+      RELAY_MAX_BATCH_ROWS: String(maxBatchRows),
+      RELAY_PUSH_RATE: '1000000',
+      RELAY_PUSH_BURST: '1000000',
+      RELAY_CONNECT_PER_MINUTE: '100000',
+    },
+    stopSignal: 'SIGTERM',
   });
-  const conns = await Promise.all(devices.map((d) => connect(relay.base, d)));
+  const conns = await Promise.all(devices.map((d) => connectDevice(relay.base, d)));
   const per = Math.ceil(events / DEVICES);
   const data = fakeRecord(200, 7);
   const t0 = performance.now();

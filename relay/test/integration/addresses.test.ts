@@ -7,14 +7,14 @@
 import { PAIRING_LOOKUP_PATH, toBase64 } from '@cairn/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TrustProxy } from '../../src/http/addresses.js';
-import { startRelay, type Running } from '../support/relay-harness.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
-const relays: Running[] = [];
+const relays: RunningRelay[] = [];
 afterAll(async () => {
   for (const r of relays) await r.close();
 });
 
-async function relayTrusting(trustProxy: TrustProxy): Promise<Running> {
+async function relayTrusting(trustProxy: TrustProxy): Promise<RunningRelay> {
   const r = await startRelay(
     { kind: 'pglite' },
     { trustProxy, limits: { pairingLookupsPerMinute: 2 } },
@@ -24,7 +24,7 @@ async function relayTrusting(trustProxy: TrustProxy): Promise<Running> {
 }
 
 /** A lookup of an unknown code claiming to come from `forwardedFor`: 404 while in budget, 429 past it. */
-async function lookup(r: Running, forwardedFor?: string): Promise<number> {
+async function lookup(r: RunningRelay, forwardedFor?: string): Promise<number> {
   const res = await fetch(`${r.base}${PAIRING_LOOKUP_PATH}`, {
     method: 'POST',
     headers: {

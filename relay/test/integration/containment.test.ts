@@ -9,15 +9,19 @@
 import { PAIRING_WS_PATH, CLOSE_CODES, toBase64 } from '@cairn/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { connect, open, type Connected } from '../support/client.js';
-import { b64Id, fakeRecord, testDevice } from '../support/identities.js';
-import { startRelay, type Running } from '../support/relay-harness.js';
+import {
+  connectDevice,
+  openDevice,
+  type ProtocolDevice,
+} from '../../../testkit/src/protocol-device.js';
+import { b64Id, fakeRecord, identity } from '../../../testkit/src/identities.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
-const A1 = testDevice(80, 1);
-const B1 = testDevice(81, 1);
+const A1 = identity(80, 1);
+const B1 = identity(81, 1);
 const MARK = 'inject-a-bug-here';
 
-let relay: Running;
+let relay: RunningRelay;
 const sockets: { ws: WebSocket }[] = [];
 
 /** The close code, or a failure after 10 s (a relay that lost the connection's bug never closes it). */
@@ -57,13 +61,13 @@ afterAll(async () => {
   await relay.close();
 });
 
-async function device(d: typeof A1): Promise<Connected> {
-  const c = await connect(relay.base, d);
+async function device(d: typeof A1): Promise<ProtocolDevice> {
+  const c = await connectDevice(relay.base, d);
   sockets.push(c);
   return c;
 }
 
-async function othersCarryOn(bystander: Connected): Promise<void> {
+async function othersCarryOn(bystander: ProtocolDevice): Promise<void> {
   expect((await bystander.client.ping()).ok).toBe(true);
   expect(
     (await bystander.client.push(b64Id(32, 0x80), b64Id(16, Date.now() % 250), fakeRecord(64, 1)))
@@ -92,7 +96,7 @@ describe('a bug on one connection', () => {
 
   it('closes a socket before authentication the same way', async () => {
     const bystander = await device(B1);
-    const early = await open(relay.base);
+    const early = await openDevice(relay.base);
     sockets.push(early);
     const closed = closeCode(early.ws);
     early.ws.send(`{"type":"auth","${MARK}":1}`);

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startRelay, type Running } from '../support/relay-harness.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cairn-headers-'));
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Cairn</title>');
 writeFileSync(join(dir, 'app.js'), 'export {};');
-const relays: Running[] = [];
+const relays: RunningRelay[] = [];
 afterAll(async () => {
   for (const r of relays) await r.close();
   rmSync(dir, { recursive: true, force: true });

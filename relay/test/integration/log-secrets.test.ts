@@ -30,11 +30,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/db.js';
 import { openStore, type StoreConfig } from '../../src/store/index.js';
 import type { RelayStore } from '../../src/store/types.js';
-import { connect } from '../support/client.js';
-import { b64Id, testDevice } from '../support/identities.js';
+import { connectDevice } from '../../../testkit/src/protocol-device.js';
+import { b64Id, identity } from '../../../testkit/src/identities.js';
 import { lookup, offerorSocket } from '../support/pairing-client.js';
 import { freshDatabase, postgresUrl } from '../support/pg.js';
-import { startRelay, type Running } from '../support/relay-harness.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -85,7 +85,7 @@ async function backends(): Promise<
   ];
 }
 
-const A1 = testDevice(120, 1);
+const A1 = identity(120, 1);
 
 for (const backend of await backends()) {
   describe(`no secret in the logs when storage fails: ${backend.name}`, () => {
@@ -98,7 +98,7 @@ for (const backend of await backends()) {
         },
       });
       const { store, database, sql } = await backend.config();
-      const r: Running = await startRelay(database, {
+      const r: RunningRelay = await startRelay(database, {
         ...(store === undefined ? {} : { store }),
         logger: { level: 'debug', stream },
         limits: { registerPerMinute: 1000 },
@@ -119,7 +119,7 @@ for (const backend of await backends()) {
       for (const t of ['events', 'recovery_blobs', 'pairing_offers']) await sql(failInserts(t));
 
       // A push: its ciphertext.
-      const device = await connect(r.base, A1);
+      const device = await connectDevice(r.base, A1);
       cleanups.push(async () => device.ws.terminate());
       const sealed = randomBytes(4096);
       sealed[0] = 1;
@@ -164,9 +164,9 @@ for (const backend of await backends()) {
       await sql('ALTER TABLE recovery_blobs RENAME TO recovery_blobs_gone');
       await sql('ALTER TABLE pairing_offers RENAME TO pairing_offers_gone');
       const restore = buildRecoveryRestore(creds.restoreKey, creds.recoveryId, {
-        deviceId: testDevice(120, 2).deviceId,
-        signingKey: testDevice(120, 2).signing.publicKey,
-        boxKey: testDevice(120, 2).box.publicKey,
+        deviceId: identity(120, 2).deviceId,
+        signingKey: identity(120, 2).signing.publicKey,
+        boxKey: identity(120, 2).box.publicKey,
         label: 'restored',
       });
       secrets.push(restore.signature);

@@ -1,11 +1,15 @@
 /** `/metrics` is not public: an operator port of its own, or the main port with a bearer token. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMetricsServer } from '../../src/ops/metrics-server.js';
-import { spawnRelay, type RelayProcess } from '../support/process.js';
-import { startRelay, type Running } from '../support/relay-harness.js';
+import {
+  startRelay,
+  startRelayChild,
+  type RelayChild,
+  type RunningRelay,
+} from '../../../testkit/src/relay.js';
 
-const relays: Running[] = [];
-const processes: RelayProcess[] = [];
+const relays: RunningRelay[] = [];
+const processes: RelayChild[] = [];
 afterAll(async () => {
   for (const r of relays) await r.close();
   for (const p of processes) await p.stop();
@@ -32,7 +36,10 @@ describe('/metrics', () => {
 
   it('is started by RELAY_METRICS_PORT in the relay process', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const p = await spawnRelay({ RELAY_METRICS_PORT: String(port) });
+    const p = await startRelayChild({
+      env: { RELAY_METRICS_PORT: String(port) },
+      stopSignal: 'SIGTERM',
+    });
     processes.push(p);
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(res.status).toBe(200);

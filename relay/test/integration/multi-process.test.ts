@@ -8,15 +8,19 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import type { RelayStore } from '../../src/store/types.js';
-import { connect, register, type Connected } from '../support/client.js';
-import { b64Id, fakeRecord, testDevice, type TestDevice } from '../support/identities.js';
+import {
+  connectDevice,
+  register,
+  type ProtocolDevice,
+} from '../../../testkit/src/protocol-device.js';
+import { b64Id, fakeRecord, identity, type Identity } from '../../../testkit/src/identities.js';
 import { freshDatabase, postgresUrl, type FreshDatabase } from '../support/pg.js';
-import { spawnRelay, type RelayProcess } from '../support/process.js';
+import { startRelayChild, type RelayChild } from '../../../testkit/src/relay.js';
 
-const A1 = testDevice(1, 1);
-const A2 = testDevice(1, 2);
-const A3 = testDevice(1, 3);
-const B1 = testDevice(2, 1);
+const A1 = identity(1, 1);
+const A2 = identity(1, 2);
+const A3 = identity(1, 3);
+const B1 = identity(2, 1);
 const S = b64Id(32, 0x33);
 const ev = (n: number): string => {
   const b = Buffer.alloc(16);
@@ -28,11 +32,11 @@ const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 describe('two relay processes on one Postgres', () => {
   let db: FreshDatabase;
   let store: RelayStore;
-  let p1: RelayProcess;
-  let p2: RelayProcess;
-  const sockets: Connected[] = [];
-  const on = async (p: RelayProcess, d: TestDevice): Promise<Connected> => {
-    const c = await connect(p.base, d);
+  let p1: RelayChild;
+  let p2: RelayChild;
+  const sockets: ProtocolDevice[] = [];
+  const on = async (p: RelayChild, d: Identity): Promise<ProtocolDevice> => {
+    const c = await connectDevice(p.base, d);
     sockets.push(c);
     return c;
   };
@@ -40,8 +44,8 @@ describe('two relay processes on one Postgres', () => {
   beforeAll(async () => {
     db = await freshDatabase(postgresUrl());
     [p1, p2] = await Promise.all([
-      spawnRelay({ DATABASE_URL: db.url }),
-      spawnRelay({ DATABASE_URL: db.url }),
+      startRelayChild({ env: { DATABASE_URL: db.url }, stopSignal: 'SIGTERM' }),
+      startRelayChild({ env: { DATABASE_URL: db.url }, stopSignal: 'SIGTERM' }),
     ]);
     expect((await register(p1.base, A1)).status).toBe(201);
     expect((await register(p2.base, B1)).status).toBe(201);
@@ -142,6 +146,6 @@ describe('two relay processes on one Postgres', () => {
     const page = await store.pull(A1.accountId, s, 0, { limit: 1000, maxBytes: 1e7 });
     expect(page.events.map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, k) => k + 1));
     expect(new Set(page.events.map((e) => e.eventId)).size).toBe(300);
-    p1 = await spawnRelay({ DATABASE_URL: db.url });
+    p1 = await startRelayChild({ env: { DATABASE_URL: db.url }, stopSignal: 'SIGTERM' });
   });
 });

@@ -16,13 +16,17 @@ import { CLOSE_CODES, toBase64 } from '@cairn/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RelayStore } from '../../src/store/types.js';
 import { openStore, type StoreConfig } from '../../src/store/index.js';
-import { connect, open, type Connected } from '../support/client.js';
-import { testDevice, type TestDevice } from '../support/identities.js';
+import {
+  connectDevice,
+  openDevice,
+  type ProtocolDevice,
+} from '../../../testkit/src/protocol-device.js';
+import { identity, type Identity } from '../../../testkit/src/identities.js';
 import { freshDatabase, postgresUrl } from '../support/pg.js';
-import { startRelay, type Running } from '../support/relay-harness.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
-const relays: Running[] = [];
-const sockets: Connected[] = [];
+const relays: RunningRelay[] = [];
+const sockets: ProtocolDevice[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const s of sockets) s.ws.terminate();
@@ -31,7 +35,7 @@ afterAll(async () => {
 });
 
 /** A store whose lookups of `held` wait for `release` (the nth lookup, counting from 1). */
-function gated(store: RelayStore, held: TestDevice, nth: number) {
+function gated(store: RelayStore, held: Identity, nth: number) {
   let calls = 0;
   let release = (): void => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -53,10 +57,10 @@ function gated(store: RelayStore, held: TestDevice, nth: number) {
   return { store: wrapped, release, atGate };
 }
 
-async function accountOf(store: RelayStore, a: number): Promise<[TestDevice, TestDevice]> {
-  const d1 = testDevice(a, 1);
-  const d2 = testDevice(a, 2);
-  const keys = (d: TestDevice) => ({
+async function accountOf(store: RelayStore, a: number): Promise<[Identity, Identity]> {
+  const d1 = identity(a, 1);
+  const d2 = identity(a, 2);
+  const keys = (d: Identity) => ({
     deviceId: d.deviceId,
     signingKey: toBase64(d.signing.publicKey),
     boxKey: toBase64(d.box.publicKey),
@@ -69,16 +73,16 @@ async function accountOf(store: RelayStore, a: number): Promise<[TestDevice, Tes
 
 /** A2 authenticates on `b` while A1, on `a`, revokes it at the gate. */
 async function race(
-  a: Running,
-  b: Running,
+  a: RunningRelay,
+  b: RunningRelay,
   gate: ReturnType<typeof gated>,
-  d1: TestDevice,
-  d2: TestDevice,
+  d1: Identity,
+  d2: Identity,
   inHub: boolean,
 ): Promise<void> {
-  const revoker = await connect(a.base, d1);
+  const revoker = await connectDevice(a.base, d1);
   sockets.push(revoker);
-  const victim = await open(b.base);
+  const victim = await openDevice(b.base);
   sockets.push(victim);
   const frames: string[] = [];
   victim.ws.on('message', (m) => frames.push(m.toString()));
@@ -98,7 +102,7 @@ async function race(
   expect((await victim.closed).code).toBe(CLOSE_CODES.revoked);
   expect(frames.some((f) => f.includes('"ready"'))).toBe(false);
   // And from then on it is refused outright.
-  await expect(connect(b.base, d2)).rejects.toThrow(/revoked/);
+  await expect(connectDevice(b.base, d2)).rejects.toThrow(/revoked/);
 }
 
 describe('a device revoked while it authenticates', () => {

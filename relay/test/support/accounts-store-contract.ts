@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountStore, NewDevice } from '../../src/accounts/port.js';
 import type { StoreLifecycle } from '../../src/ops/port.js';
 import { DEVICE_ROW_BYTES } from '../../src/store/migrations.js';
-import { b64Id } from './identities.js';
+import { b64Id } from '../../../testkit/src/identities.js';
 
 const ACC_A = 'aa000001-0000-4000-8000-000000000000';
 const ACC_B = 'aa000002-0000-4000-8000-000000000000';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountStore, NewDevice } from '../../src/accounts/port.js';
 import type { StoreLifecycle } from '../../src/ops/port.js';
 import type { EventStore, PushItem } from '../../src/sync/port.js';
-import { b64Id, fakeRecord } from './identities.js';
+import { b64Id, fakeRecord } from '../../../testkit/src/identities.js';
 
 const ACC_A = 'aa000001-0000-4000-8000-000000000000';
 const ACC_B = 'aa000002-0000-4000-8000-000000000000';

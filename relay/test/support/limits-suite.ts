@@ -26,13 +26,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { DEFAULT_RELAY_LIMITS, DEVICE_ROW_BYTES } from '../../src/config.js';
 import type { StoreConfig } from '../../src/store/index.js';
-import { connect, open, type Connected } from './client.js';
-import { b64Id, fakeRecord, testDevice, type TestDevice } from './identities.js';
+import {
+  connectDevice,
+  openDevice,
+  type ProtocolDevice,
+} from '../../../testkit/src/protocol-device.js';
+import { b64Id, fakeRecord, identity, type Identity } from '../../../testkit/src/identities.js';
 import { rawUpgrade } from './raw-ws.js';
-import { startRelay, type Running } from './relay-harness.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
-const A1 = testDevice(70, 1);
-const BYSTANDER = testDevice(71, 1);
+const A1 = identity(70, 1);
+const BYSTANDER = identity(71, 1);
 const MiB = 1024 * 1024;
 
 let nextEvent = 1;
@@ -78,7 +82,7 @@ function next(
 }
 
 /** The challenge of a socket's hello, once it has arrived. */
-async function challengeOf(c: Connected): Promise<string> {
+async function challengeOf(c: ProtocolDevice): Promise<string> {
   for (let tries = 0; tries < 500; tries++) {
     const hello = c.client.relayHello;
     if (hello !== undefined) return hello.challenge;
@@ -107,11 +111,11 @@ export function limitsSuite(
   dispose: () => Promise<void> = async () => {},
 ): void {
   describe(`every limit at the limit: ${name}`, () => {
-    const relays: Running[] = [];
+    const relays: RunningRelay[] = [];
     const sockets: { ws: WebSocket }[] = [];
-    let main: Running;
+    let main: RunningRelay;
 
-    const register = async (r: Running, d: TestDevice): Promise<void> => {
+    const register = async (r: RunningRelay, d: Identity): Promise<void> => {
       const outcome = await r.app.relay.store.registerAccount(d.accountId, {
         deviceId: d.deviceId,
         signingKey: toBase64(d.signing.publicKey),
@@ -120,20 +124,20 @@ export function limitsSuite(
       });
       expect(outcome).not.toBe('conflict');
     };
-    const start = async (opts: Parameters<typeof startRelay>[1] = {}): Promise<Running> => {
+    const start = async (opts: Parameters<typeof startRelay>[1] = {}): Promise<RunningRelay> => {
       const r = await startRelay(await database(), opts);
       relays.push(r);
       for (const d of [A1, BYSTANDER]) await register(r, d);
       return r;
     };
-    const device = async (d: TestDevice, r: Running): Promise<Connected> => {
-      const c = await connect(r.base, d);
+    const device = async (d: Identity, r: RunningRelay): Promise<ProtocolDevice> => {
+      const c = await connectDevice(r.base, d);
       sockets.push(c);
       return c;
     };
 
     /** The relay still serves others: the bystander pings, pushes, reconnects; /healthz is 200. */
-    const stillServing = async (r: Running): Promise<void> => {
+    const stillServing = async (r: RunningRelay): Promise<void> => {
       const b = await device(BYSTANDER, r);
       expect((await b.client.ping()).ok).toBe(true);
       const pushed = await b.client.push(b64Id(32, 0x7b), ev(), fakeRecord(100, 1));
@@ -259,7 +263,7 @@ export function limitsSuite(
       const r = await start({ limits: { quotaBytes: Q } });
       for (const [k, total] of [Q - 1, Q, Q + 1].entries()) {
         // A fresh account each time: its device row already counts DEVICE_ROW_BYTES.
-        const d = testDevice(72 + k, 1);
+        const d = identity(72 + k, 1);
         await register(r, d);
         const c = await device(d, r);
         const pushed = await c.client.push(
@@ -294,7 +298,7 @@ export function limitsSuite(
       const r = await start({ limits: { maxDevices: L } });
       const a = await device(A1, r);
       const keys = (n: number) => {
-        const d = testDevice(70, 10 + n);
+        const d = identity(70, 10 + n);
         return {
           deviceId: d.deviceId,
           signingKey: toBase64(d.signing.publicKey),
@@ -315,7 +319,7 @@ export function limitsSuite(
       const L = 3;
       const r = await start({ limits: { maxStreams: L } });
       // A fresh account: on Postgres every relay of the suite shares one database.
-      const fresh = testDevice(76, 1);
+      const fresh = identity(76, 1);
       await register(r, fresh);
       const a = await device(fresh, r);
       for (let n = 0; n < L; n++) {
@@ -330,9 +334,9 @@ export function limitsSuite(
     it('sockets per device (maxSocketsPerDevice): L − 1 and L authenticate, L + 1 is closed 4429', async () => {
       const L = 3;
       const r = await start({ limits: { maxSocketsPerDevice: L } });
-      const held: Connected[] = [];
+      const held: ProtocolDevice[] = [];
       for (let n = 0; n < L; n++) held.push(await device(A1, r));
-      const extra = await open(r.base);
+      const extra = await openDevice(r.base);
       sockets.push(extra);
       const refused = await extra.client.authenticate({
         accountId: A1.accountId,
@@ -477,7 +481,7 @@ export function limitsSuite(
       it('auth frame (maxAuthFrameBytes): L − 1 and L authenticate, L + 1 closes 1009', async () => {
         const L = DEFAULT_RELAY_LIMITS.maxAuthFrameBytes;
         for (const size of [L - 1, L, L + 1]) {
-          const c = await open(main.base);
+          const c = await openDevice(main.base);
           sockets.push(c);
           const challenge = await challengeOf(c);
           const auth = JSON.stringify({

@@ -23,7 +23,7 @@ import {
   type PairingServerFrame,
 } from '@cairn/shared';
 import { WebSocket } from 'ws';
-import type { TestDevice } from './identities.js';
+import type { Identity } from '../../../testkit/src/identities.js';
 
 export interface PairingSocket {
   ws: WebSocket;
@@ -82,7 +82,7 @@ export async function openPairing(base: string): Promise<PairingSocket> {
 }
 
 /** Opens A's socket and authenticates `d` on it. */
-export async function offerorSocket(base: string, d: TestDevice): Promise<PairingSocket> {
+export async function offerorSocket(base: string, d: Identity): Promise<PairingSocket> {
   const s = await openPairing(base);
   s.send(buildPairingAuth(d.signing.secretKey, s.hello.challenge, d.accountId, d.deviceId));
   const ready = await s.next();

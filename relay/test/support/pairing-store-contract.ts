@@ -9,7 +9,7 @@ import type { StoreLifecycle } from '../../src/ops/port.js';
 import type { PairingStore } from '../../src/pairing/port.js';
 
 type Store = { readonly pairing: PairingStore } & StoreLifecycle;
-import { b64Id } from './identities.js';
+import { b64Id } from '../../../testkit/src/identities.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0, 123);
 const OFFER = JSON.stringify({ type: 'pair-offer', v: 1, x25519: b64Id(32, 1) });

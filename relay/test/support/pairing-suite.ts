@@ -29,8 +29,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayLimitsConfig } from '../../src/config.js';
 import type { StoreConfig } from '../../src/store/index.js';
-import { connect } from './client.js';
-import { testDevice, type TestDevice } from './identities.js';
+import { connectDevice } from '../../../testkit/src/protocol-device.js';
+import { identity, type Identity } from '../../../testkit/src/identities.js';
 import {
   join,
   lookup,
@@ -40,13 +40,13 @@ import {
   openPairing,
   type PairingSocket,
 } from './pairing-client.js';
-import { startRelay, type Running } from './relay-harness.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
 const K_MASTER = Uint8Array.from({ length: 32 }, (_, i) => i);
 
 /** B's identity: keys of test device (90 + n, 1), to be added to `account`'s account. */
-function newDevice(n: number, account: TestDevice): { pairing: PairingDevice; as: TestDevice } {
-  const t = testDevice(90 + n, 1, `Chromium on Linux ${n}`);
+function newDevice(n: number, account: Identity): { pairing: PairingDevice; as: Identity } {
+  const t = identity(90 + n, 1, { label: `Chromium on Linux ${n}` });
   return {
     pairing: {
       id: t.deviceId,
@@ -74,7 +74,7 @@ function expectFrame<K extends PairingServerFrame['type']>(
 /** A well-formed pair-response to some other offer (the relay checks shape only). */
 function anyResponse(n: number): object {
   const created = createPairingOffer({ now: Date.now() });
-  const t = testDevice(80 + n, 1);
+  const t = identity(80 + n, 1);
   const accepted = acceptPairingOffer(
     created.offer,
     { code: created.code },
@@ -90,11 +90,11 @@ export function pairingSuite(
   options: { shared: boolean; dispose?: () => Promise<void> },
 ): void {
   describe(`pairing routes: ${name}`, () => {
-    const relays: Running[] = [];
+    const relays: RunningRelay[] = [];
     const sockets: PairingSocket[] = [];
-    let main: Running;
+    let main: RunningRelay;
     let account = 0;
-    const start = async (limits: Partial<RelayLimitsConfig> = {}): Promise<Running> => {
+    const start = async (limits: Partial<RelayLimitsConfig> = {}): Promise<RunningRelay> => {
       const r = await startRelay(await database(), {
         limits: { pairingLookupsPerMinute: 1000, ...limits },
       });
@@ -102,8 +102,8 @@ export function pairingSuite(
       return r;
     };
     /** A fresh account with one device, A. */
-    const deviceA = async (relay = main): Promise<TestDevice> => {
-      const a = testDevice(50 + ++account, 1);
+    const deviceA = async (relay = main): Promise<Identity> => {
+      const a = identity(50 + ++account, 1);
       await relay.app.relay.store.registerAccount(a.accountId, {
         deviceId: a.deviceId,
         signingKey: toBase64(a.signing.publicKey),
@@ -127,7 +127,11 @@ export function pairingSuite(
     });
 
     /** Runs a whole honest pairing; A on `relayA`, B on `relayB`. */
-    const pairThrough = async (relayA: Running, relayB: Running, n: number): Promise<void> => {
+    const pairThrough = async (
+      relayA: RunningRelay,
+      relayB: RunningRelay,
+      n: number,
+    ): Promise<void> => {
       const a = await deviceA(relayA);
       const b = newDevice(n, a);
       const sa = track(await offerorSocket(relayA.base, a));
@@ -183,7 +187,7 @@ export function pairingSuite(
         label: b.pairing.label,
         revokedAt: null,
       });
-      const synced = await connect(relayB.base, b.as);
+      const synced = await connectDevice(relayB.base, b.as);
       expect(synced.ready.deviceId).toBe(b.pairing.id);
       await synced.close();
 
@@ -473,7 +477,7 @@ export function pairingSuite(
       expect((await s.closed).code).toBe(PAIRING_CLOSE_CODES.authFailed);
 
       // Another device of the account revokes A (an account's last device cannot be revoked).
-      const other = testDevice(50 + account, 2);
+      const other = identity(50 + account, 2);
       await main.app.relay.store.addDevice(a.accountId, {
         deviceId: other.deviceId,
         signingKey: toBase64(other.signing.publicKey),

@@ -11,7 +11,7 @@ import type { StoreLifecycle } from '../../src/ops/port.js';
 import type { RecoveryStore, StoredRecovery } from '../../src/recovery/port.js';
 
 type Store = RecoveryStore & AccountStore & StoreLifecycle;
-import { b64Id } from './identities.js';
+import { b64Id } from '../../../testkit/src/identities.js';
 
 const ACC_A = 'aa000011-0000-4000-8000-000000000000';
 const ACC_B = 'aa000012-0000-4000-8000-000000000000';

@@ -32,14 +32,14 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RELAY_LIMITS } from '../../src/config.js';
 import type { StoreConfig } from '../../src/store/index.js';
-import { connect, type Connected } from './client.js';
-import { b64Id, fakeRecord, testDevice, type TestDevice } from './identities.js';
-import { startRelay, type Running } from './relay-harness.js';
+import { connectDevice, type ProtocolDevice } from '../../../testkit/src/protocol-device.js';
+import { b64Id, fakeRecord, identity, type Identity } from '../../../testkit/src/identities.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 import { auc, ksStatistic, median } from './timing.js';
 
-const A1 = testDevice(1, 1);
-const A2 = testDevice(1, 2);
-const B1 = testDevice(2, 1);
+const A1 = identity(1, 1);
+const A2 = identity(1, 2);
+const B1 = identity(2, 1);
 const K_MASTER = fromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 const NONCE = fromHex('606162636465666768696a6b6c6d6e6f7071727374757677');
 const entropy = (fill: number): Uint8Array => new Uint8Array(16).fill(fill);
@@ -61,7 +61,7 @@ function codeOfError(f: () => unknown): string | undefined {
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
-const signer = (d: TestDevice) => ({
+const signer = (d: Identity) => ({
   accountId: d.accountId,
   deviceId: d.deviceId,
   signing: d.signing,
@@ -73,9 +73,9 @@ export function recoverySuite(
   dispose: () => Promise<void> = async () => {},
 ): void {
   describe(`recovery routes: ${name}`, () => {
-    const relays: Running[] = [];
-    const sockets: Connected[] = [];
-    let main: Running;
+    const relays: RunningRelay[] = [];
+    const sockets: ProtocolDevice[] = [];
+    let main: RunningRelay;
     let credsA: RecoveryCredentials;
     let credsB: RecoveryCredentials;
     let idA: string;
@@ -84,7 +84,7 @@ export function recoverySuite(
     const start = async (
       opts: Parameters<typeof startRelay>[1] = {},
       db?: StoreConfig,
-    ): Promise<Running> => {
+    ): Promise<RunningRelay> => {
       const r = await startRelay(db ?? (await database()), opts);
       relays.push(r);
       for (const d of [A1, A2, B1]) {
@@ -124,12 +124,8 @@ export function recoverySuite(
       send('GET', recoveryPath(id), undefined, relay, ip);
     const restore = (id: string, body: unknown, relay = main, ip = '127.0.0.1') =>
       send('POST', recoveryRestorePath(id), body, relay, ip);
-    const putBody = (
-      d: TestDevice,
-      creds: RecoveryCredentials,
-      blob: Uint8Array,
-      at = signedNow(),
-    ) => buildRecoveryPut(signer(d), creds.recoveryId, blob, creds.restoreKey.publicKey, at);
+    const putBody = (d: Identity, creds: RecoveryCredentials, blob: Uint8Array, at = signedNow()) =>
+      buildRecoveryPut(signer(d), creds.recoveryId, blob, creds.restoreKey.publicKey, at);
     const errorOf = (res: LightMyRequestResponse): { status: number; code: unknown } => ({
       status: res.statusCode,
       code: res.json<Json>().code,
@@ -212,7 +208,7 @@ export function recoverySuite(
           signedNow(),
         );
         expect(errorOf(await put(idA, forged))).toEqual({ status: 401, code: 'auth-failed' });
-        const stranger = testDevice(9, 9);
+        const stranger = identity(9, 9);
         expect(errorOf(await put(idA, putBody(stranger, credsA, blobA)))).toEqual({
           status: 401,
           code: 'auth-failed',
@@ -299,8 +295,8 @@ export function recoverySuite(
     });
 
     describe('restore', () => {
-      const NEW = testDevice(1, 7, 'restored phone');
-      const request = (creds: RecoveryCredentials, d: TestDevice = NEW) =>
+      const NEW = identity(1, 7, { label: 'restored phone' });
+      const request = (creds: RecoveryCredentials, d: Identity = NEW) =>
         buildRecoveryRestore(creds.restoreKey, creds.recoveryId, {
           deviceId: d.deviceId,
           signingKey: d.signing.publicKey,
@@ -323,8 +319,8 @@ export function recoverySuite(
           signingKey: b64(NEW.signing.publicKey),
         });
         // The new device authenticates and reads what A1 pushed.
-        const a1 = await connect(main.base, A1);
-        const restored = await connect(main.base, NEW);
+        const a1 = await connectDevice(main.base, A1);
+        const restored = await connectDevice(main.base, NEW);
         sockets.push(a1, restored);
         const stream = b64Id(32, 0x61);
         const eventId = b64Id(16, 0x62);
@@ -361,9 +357,9 @@ export function recoverySuite(
       });
 
       it('refuses a device id taken with other keys (409) and malformed bodies (400)', async () => {
-        const taken = request(credsA, { ...testDevice(1, 8), deviceId: A1.deviceId });
+        const taken = request(credsA, { ...identity(1, 8), deviceId: A1.deviceId });
         expect(errorOf(await restore(idA, taken))).toEqual({ status: 409, code: 'exists' });
-        const body = request(credsA, testDevice(1, 8));
+        const body = request(credsA, identity(1, 8));
         expect(errorOf(await restore(idA, { ...body, label: '' }))).toEqual({
           status: 400,
           code: 'bad-message',
@@ -406,7 +402,7 @@ export function recoverySuite(
           signedNow(),
         );
         expect(errorOf(await del(idA, forged))).toEqual({ status: 401, code: 'auth-failed' });
-        const revoked = testDevice(1, 5);
+        const revoked = identity(1, 5);
         await main.app.relay.store.addDevice(revoked.accountId, {
           deviceId: revoked.deviceId,
           signingKey: b64(revoked.signing.publicKey),
@@ -468,9 +464,9 @@ export function recoverySuite(
         const r = await restore(
           idA,
           buildRecoveryRestore(credsA.restoreKey, credsA.recoveryId, {
-            deviceId: testDevice(1, 6).deviceId,
-            signingKey: testDevice(1, 6).signing.publicKey,
-            boxKey: testDevice(1, 6).box.publicKey,
+            deviceId: identity(1, 6).deviceId,
+            signingKey: identity(1, 6).signing.publicKey,
+            boxKey: identity(1, 6).box.publicKey,
             label: 'late',
           }),
         );
@@ -493,8 +489,8 @@ export function recoverySuite(
       it('a replacement waits for the delay; any device sees it and can cancel it', async () => {
         const DELAY = 400;
         const r = await start({ limits: { registerPerMinute: 10_000, recoveryDelayMs: DELAY } });
-        const on = (d: TestDevice, at = signedNow()) => buildRecoveryStatus(signer(d), at);
-        const statusOf = async (d: TestDevice) =>
+        const on = (d: Identity, at = signedNow()) => buildRecoveryStatus(signer(d), at);
+        const statusOf = async (d: Identity) =>
           (await send('POST', RECOVERY_STATUS_PATH, on(d), r)).json<Json>();
         expect((await put(idA, putBody(A1, credsA, blobA), r)).statusCode).toBe(204);
         // A stolen A1 swaps in a phrase of its own: it waits, and A2 is told.

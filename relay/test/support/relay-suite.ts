@@ -9,14 +9,20 @@ import { CLOSE_CODES, PROTOCOL_VERSION, signAuth, WS_PATH } from '@cairn/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StoreConfig } from '../../src/store/index.js';
-import { connect, nextFrame, open, register, type Connected } from './client.js';
-import { b64Id, fakeRecord, registration, testDevice } from './identities.js';
-import { startRelay, type Running } from './relay-harness.js';
+import {
+  connectDevice,
+  nextFrame,
+  openDevice,
+  register,
+  type ProtocolDevice,
+} from '../../../testkit/src/protocol-device.js';
+import { b64Id, fakeRecord, registration, identity } from '../../../testkit/src/identities.js';
+import { startRelay, type RunningRelay } from '../../../testkit/src/relay.js';
 
-const A1 = testDevice(1, 1);
-const A2 = testDevice(1, 2);
-const A3 = testDevice(1, 3);
-const B1 = testDevice(2, 1);
+const A1 = identity(1, 1);
+const A2 = identity(1, 2);
+const A3 = identity(1, 3);
+const B1 = identity(2, 1);
 const S = b64Id(32, 0x51);
 const METRICS_TOKEN = 'operator-token-for-tests';
 const ev = (n: number): string => {
@@ -31,10 +37,10 @@ export function relaySuite(
   dispose: () => Promise<void> = async () => {},
 ): void {
   describe(`relay protocol: ${name}`, () => {
-    const relays: Running[] = [];
-    const sockets: Connected[] = [];
-    let main: Running;
-    const start = async (opts: Parameters<typeof startRelay>[1] = {}): Promise<Running> => {
+    const relays: RunningRelay[] = [];
+    const sockets: ProtocolDevice[] = [];
+    let main: RunningRelay;
+    const start = async (opts: Parameters<typeof startRelay>[1] = {}): Promise<RunningRelay> => {
       const r = await startRelay(await database(), opts);
       relays.push(r);
       for (const d of [A1, B1]) {
@@ -49,10 +55,10 @@ export function relaySuite(
       return r;
     };
     const device = async (
-      d: ReturnType<typeof testDevice>,
+      d: ReturnType<typeof identity>,
       base = main.base,
-    ): Promise<Awaited<ReturnType<typeof connect>>> => {
-      const c = await connect(base, d);
+    ): Promise<Awaited<ReturnType<typeof connectDevice>>> => {
+      const c = await connectDevice(base, d);
       sockets.push(c);
       return c;
     };
@@ -95,7 +101,7 @@ export function relaySuite(
 
       it('registers an account idempotently, with proof of possession', async () => {
         expect((await register(main.base, A1)).status).toBe(200);
-        const fresh = testDevice(3, 1);
+        const fresh = identity(3, 1);
         const first = await register(main.base, fresh);
         expect(first.status).toBe(201);
         expect(await first.json()).toEqual({
@@ -107,7 +113,7 @@ export function relaySuite(
         expect(again.status).toBe(200);
         expect(await again.json()).toMatchObject({ created: false });
         // Another key for the same ids: taken.
-        const thief = { ...testDevice(4, 1), accountId: fresh.accountId, deviceId: fresh.deviceId };
+        const thief = { ...identity(4, 1), accountId: fresh.accountId, deviceId: fresh.deviceId };
         const taken = await register(main.base, thief);
         expect(taken.status).toBe(409);
         expect(await taken.json()).toMatchObject({ type: 'error', code: 'exists' });
@@ -120,7 +126,7 @@ export function relaySuite(
             headers: { 'content-type': 'application/json' },
             body,
           });
-        const good = registration(testDevice(5, 1));
+        const good = registration(identity(5, 1));
         const cases: [string, number, string][] = [
           [JSON.stringify({ ...good, label: 'tampered' }), 401, 'auth-failed'],
           [JSON.stringify({ ...good, signingKey: b64Id(32, 9) }), 401, 'auth-failed'],
@@ -139,8 +145,8 @@ export function relaySuite(
 
     describe('auth handshake', () => {
       it('sends hello with a fresh challenge and the limits', async () => {
-        const c1 = await open(main.base);
-        const c2 = await open(main.base);
+        const c1 = await openDevice(main.base);
+        const c2 = await openDevice(main.base);
         sockets.push(c1, c2);
         expect(c1.client.relayHello).toMatchObject({ type: 'hello', v: PROTOCOL_VERSION });
         expect(c1.client.relayHello?.limits.maxPullLimit).toBe(1000);
@@ -158,7 +164,7 @@ export function relaySuite(
         code: string,
         closeCode: number,
       ): Promise<void> => {
-        const c = await open(main.base);
+        const c = await openDevice(main.base);
         sockets.push(c);
         const challenge = c.client.relayHello?.challenge ?? '';
         const answer = nextFrame(c.ws);
@@ -185,7 +191,7 @@ export function relaySuite(
           'auth-failed',
           fail,
         );
-        await refused((ch) => authFor(testDevice(9, 9), ch), 'auth-failed', fail);
+        await refused((ch) => authFor(identity(9, 9), ch), 'auth-failed', fail);
         // A1's key, claiming B1's device in B's account.
         await refused(
           (ch) =>
@@ -212,19 +218,19 @@ export function relaySuite(
       });
 
       it('closes a socket that sends anything but auth before ready; a second auth is refused', async () => {
-        const early = await open(main.base);
+        const early = await openDevice(main.base);
         sockets.push(early);
         const answer = nextFrame(early.ws);
         early.ws.send(JSON.stringify({ type: 'streams', id: 7 }));
         expect(await answer).toMatchObject({ type: 'error', code: 'not-authenticated', ref: 7 });
         expect((await early.closed).code).toBe(CLOSE_CODES.notAuthenticated);
         for (const frame of ['not json', '{"type":"ping","id":1}', '{"type":"auth","v":1}']) {
-          const s = await open(main.base);
+          const s = await openDevice(main.base);
           sockets.push(s);
           s.ws.send(frame);
           expect((await s.closed).code).toBe(CLOSE_CODES.notAuthenticated);
         }
-        const c = await open(main.base);
+        const c = await openDevice(main.base);
         sockets.push(c);
         const r = await c.client.authenticate({
           accountId: A1.accountId,
@@ -239,7 +245,7 @@ export function relaySuite(
 
       it('closes a socket that does not authenticate in time', async () => {
         const r = await start({ limits: { authTimeoutMs: 200 } });
-        const c = await open(r.base);
+        const c = await openDevice(r.base);
         expect((await c.closed).code).toBe(CLOSE_CODES.authTimeout);
       });
     });
@@ -377,7 +383,7 @@ export function relaySuite(
         expect((await a1.client.revoke(A3.deviceId)).ok).toBe(true);
         expect((await a3.closed).code).toBe(CLOSE_CODES.revoked);
         expect(a3.errors.map((e) => e.code)).toContain('revoked');
-        await expect(connect(main.base, A3)).rejects.toThrow('revoked');
+        await expect(connectDevice(main.base, A3)).rejects.toThrow('revoked');
         const after = await a1.client.devices();
         const a3row = after.ok
           ? after.value.devices.find((d) => d.deviceId === A3.deviceId)
@@ -389,7 +395,7 @@ export function relaySuite(
 
     describe('the last device', () => {
       it('is never revoked: an account keeps one active device', async () => {
-        const solo = testDevice(4, 1);
+        const solo = identity(4, 1);
         expect((await register(main.base, solo)).status).toBe(201);
         const c = await device(solo);
         const last = await c.client.revoke(solo.deviceId);
@@ -519,7 +525,7 @@ export function relaySuite(
         const codes: number[] = [];
         let retryAfter: string | null = null;
         for (let n = 0; n < 3; n++) {
-          const res = await register(r.base, testDevice(10 + n, 1));
+          const res = await register(r.base, identity(10 + n, 1));
           codes.push(res.status);
           if (res.status === 429) {
             retryAfter = res.headers.get('retry-after');
@@ -528,8 +534,8 @@ export function relaySuite(
         }
         expect(codes).toEqual([201, 201, 429]);
         expect(Number(retryAfter)).toBeGreaterThan(0);
-        sockets.push(await open(r.base), await open(r.base));
-        await expect(open(r.base)).rejects.toThrow('429');
+        sockets.push(await openDevice(r.base), await openDevice(r.base));
+        await expect(openDevice(r.base)).rejects.toThrow('429');
       });
 
       it('closes a socket whose unread bytes pass the cap; it resumes by pulling', async () => {

@@ -19,7 +19,7 @@ import { eventIdOf } from '../../../client/src/sync/wire';
 import { nodeSocket } from '../../support/harness-device';
 import { rng } from './scale';
 import { DOC_NAMES, imm, makeStore, type DocName, type Docs } from './store';
-import type { Identity } from './wire';
+import type { Identity } from '../../../testkit/src/identities';
 
 export interface Ack {
   streamId: string;

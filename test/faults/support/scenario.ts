@@ -21,7 +21,8 @@ import { checkStreams, readStored, type Database, type StreamCheck } from './db'
 import { FaultDevice } from './device';
 import { rng } from './scale';
 import { DOC_NAMES, K_MASTER, itemsOf, type DocName } from './store';
-import { connectAs, identity, setUpAccount, type Identity } from './wire';
+import { faultIdentity, type Identity } from '../../../testkit/src/identities';
+import { connectDevice, setUpAccount } from '../../../testkit/src/protocol-device';
 
 export interface ScenarioOptions {
   /** Where the relay is now (it may move between restarts: ask each time). */
@@ -63,7 +64,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   await ready();
   const r = rng(o.seed);
-  const ids: Identity[] = [1, 2, 3].map((d) => identity(o.seed % 997, d));
+  const ids: Identity[] = [1, 2, 3].map((d) => faultIdentity(o.seed % 997, d));
   const [first, ...others] = ids;
   if (first === undefined) throw new Error('no devices');
   await setUpAccount(o.base(), first, others);
@@ -238,7 +239,7 @@ async function standing(base: string, id: Identity, devices: FaultDevice[]): Pro
   const heads = new Map<string, number>();
   let relay = 'answered';
   try {
-    const s = await connectAs(base, id);
+    const s = await connectDevice(base, id);
     const listed = await s.client.streams();
     if (listed.ok) for (const st of listed.value.streams) heads.set(st.streamId, st.head);
     else relay = `streams failed: ${listed.error.code}`;

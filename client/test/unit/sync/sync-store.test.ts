@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySyncStore } from '../../../src/sync/memory-sync-store';
-import { runSyncStoreContract } from '../../../src/sync/sync-store-contract';
+import { runSyncStoreContract } from '../../../../testkit/src/contracts/sync-store';
 
 runSyncStoreContract('memory', () => {
   const store = new MemorySyncStore();

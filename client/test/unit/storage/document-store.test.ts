@@ -6,9 +6,13 @@ import {
   logFileName,
   type DocumentStoreOptions,
   type RecordEvent,
-} from './document-store';
-import { MemoryFiles, MemoryLogStorage, SimulatedCrash } from './memory-log-storage';
-import { DocumentCipher } from './sealed-log';
+} from '../../../src/storage/document-store';
+import {
+  MemoryFiles,
+  MemoryLogStorage,
+  SimulatedCrash,
+} from '../../../src/storage/memory-log-storage';
+import { DocumentCipher } from '../../../src/storage/sealed-log';
 
 const K_MASTER = fromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 

@@ -44,9 +44,9 @@ import {
   type PairingDevice,
 } from '@cairn/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPIRED_MESSAGE, JoinSession, TAMPERED_MESSAGE } from '../../src/pairing/join-session';
-import { OfferSession } from '../../src/pairing/offer-session';
-import type { SocketFactory, SocketHandlers } from '../../src/lib/platform';
+import { EXPIRED_MESSAGE, JoinSession, TAMPERED_MESSAGE } from '../../../src/pairing/join-session';
+import { OfferSession } from '../../../src/pairing/offer-session';
+import type { SocketFactory, SocketHandlers } from '../../../src/lib/platform';
 
 beforeAll(ready);
 

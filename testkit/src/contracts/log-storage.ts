@@ -4,7 +4,7 @@
  */
 import { equalBytes } from '@cairn/shared';
 import { describe, expect, it } from 'vitest';
-import type { LogStorage, StorageResult } from './log-storage';
+import type { LogStorage, StorageResult } from '../../../client/src/storage/log-storage';
 
 export interface ContractSubject {
   readonly storage: LogStorage;

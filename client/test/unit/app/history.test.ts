@@ -8,11 +8,11 @@
  */
 import { fromHex, ready } from '@cairn/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DOC_NAMES, addDays, eachDay, weekday, type DocName } from '../domain';
-import { MemoryFiles, MemoryLogStorage, type RecordEvent } from '../storage';
-import { Controller } from './controller';
-import { createStore } from './store';
-import type { HabitDraft, HabitStats } from './types';
+import { DOC_NAMES, addDays, eachDay, weekday, type DocName } from '../../../src/domain';
+import { MemoryFiles, MemoryLogStorage, type RecordEvent } from '../../../src/storage';
+import { Controller } from '../../../src/app/controller';
+import { createStore } from '../../../src/app/store';
+import type { HabitDraft, HabitStats } from '../../../src/app/types';
 
 const K_MASTER = fromHex('0f1e2d3c4b5a69788796a5b4c3d2e1f0' + '00112233445566778899aabbccddeeff');
 const MINUTE = 60_000;

@@ -19,8 +19,13 @@ import {
 } from '@cairn/shared';
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RecoveryFetch } from './api';
-import { checkTypedPhrase, enableRecovery, restoreFromPhrase, type RestoreDeps } from './flows';
+import type { RecoveryFetch } from '../../../src/recovery/api';
+import {
+  checkTypedPhrase,
+  enableRecovery,
+  restoreFromPhrase,
+  type RestoreDeps,
+} from '../../../src/recovery/flows';
 
 const ACCOUNT = '6f1c2a0e-4b7d-4c1e-9a3f-2d5e8b7c9a10';
 const K_MASTER = fromHex('11'.repeat(32));

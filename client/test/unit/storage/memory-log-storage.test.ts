@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { recoverReplaces } from './backed-log-storage';
-import { runLogStorageContract } from './log-storage-contract';
-import { MemoryFiles, MemoryLogStorage, SimulatedCrash } from './memory-log-storage';
+import { recoverReplaces } from '../../../src/storage/backed-log-storage';
+import { runLogStorageContract } from '../../../../testkit/src/contracts/log-storage';
+import {
+  MemoryFiles,
+  MemoryLogStorage,
+  SimulatedCrash,
+} from '../../../src/storage/memory-log-storage';
 
 runLogStorageContract('MemoryLogStorage', () => {
   const storage = new MemoryLogStorage();

@@ -4,10 +4,10 @@
  */
 import { fromHex, ready } from '@cairn/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MemoryFiles, MemoryLogStorage, type RecordEvent } from '../storage';
-import { Controller } from './controller';
-import { describeProblems } from './problems';
-import { createStore } from './store';
+import { MemoryFiles, MemoryLogStorage, type RecordEvent } from '../../../src/storage';
+import { Controller } from '../../../src/app/controller';
+import { describeProblems } from '../../../src/app/problems';
+import { createStore } from '../../../src/app/store';
 
 const K_MASTER = fromHex('0f1e2d3c4b5a69788796a5b4c3d2e1f0' + '00112233445566778899aabbccddeeff');
 // Wednesday 4 March 2026, 12:00 in Paris.

@@ -1,9 +1,13 @@
 /**
  * The contract every SyncStore implementation passes (memory in the unit
- * project, IndexedDB in the browser project). Test-only: it imports vitest.
+ * project, IndexedDB in the browser project).
  */
 import { describe, expect, it } from 'vitest';
-import type { NewQueueEntry, SyncSettings, SyncStore } from '../storage/sync-state';
+import type {
+  NewQueueEntry,
+  SyncSettings,
+  SyncStore,
+} from '../../../client/src/storage/sync-state';
 
 const entry = (n: number, extra: Partial<NewQueueEntry> = {}): NewQueueEntry => ({
   streamId: 'c3RyZWFt',

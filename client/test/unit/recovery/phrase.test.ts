@@ -7,7 +7,7 @@ import {
   quizPasses,
   quizPositions,
   secureRandomInt,
-} from './phrase';
+} from '../../../src/recovery/phrase';
 
 let words: string[] = [];
 beforeAll(async () => {

@@ -7,8 +7,8 @@
 import * as A from '@automerge/automerge';
 import { fromHex, ready } from '@cairn/shared';
 import { beforeAll, expect, it } from 'vitest';
-import { DocumentStore } from './document-store';
-import { MemoryLogStorage } from './memory-log-storage';
+import { DocumentStore } from '../../../src/storage/document-store';
+import { MemoryLogStorage } from '../../../src/storage/memory-log-storage';
 
 interface Bucketed {
   months: Record<string, Record<string, { done: boolean; note: string }>>;

@@ -1,7 +1,12 @@
 import { fromHex, frameRecord, ready } from '@cairn/shared';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DocumentCipher, decodePlaintext, encodePlaintext, openLog } from './sealed-log';
+import {
+  DocumentCipher,
+  decodePlaintext,
+  encodePlaintext,
+  openLog,
+} from '../../../src/storage/sealed-log';
 
 const K_MASTER = fromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 
