@@ -9,7 +9,9 @@
  * It runs the command here, sends the changes it made as one `write` (an id,
  * the document, the changes) and waits for `written`; only then does the
  * document readers see move on. If the leader refuses it, the document is
- * loaded again from the leader's, so nothing the log lacks stays visible.
+ * loaded again from the leader's, so nothing the log lacks stays visible
+ * (but for `closed`: the account is changing, every tab is about to reload,
+ * and this one refuses every later write).
  * Operations on one document run one at a time, as in the store.
  *
  * When this tab takes the lead (`handOver`), its writes no longer go over
@@ -71,6 +73,8 @@ export class FollowerStore<D extends DocumentMap> implements Documents<D> {
   private readonly stopListening: () => void;
   private local: LocalLeader | undefined;
   private nextId = 1;
+  /** Set once the leader refused a write because the account is changing: nothing more is written. */
+  private closed: StorageError | undefined;
   /** The tab that leads, as far as this one knows. */
   leader: string | undefined;
 
@@ -117,6 +121,7 @@ export class FollowerStore<D extends DocumentMap> implements Documents<D> {
   ): Promise<Result<A.Doc<D[K]>, E | StorageError>> {
     const slot = this.slot(name);
     return this.enqueue(name, async (): Promise<Result<A.Doc<D[K]>, E | StorageError>> => {
+      if (this.closed !== undefined) return { ok: false, error: this.closed };
       const before = slot.doc as A.Doc<D[K]>;
       const heads = A.getHeads(before);
       const outcome = command(before);
@@ -127,7 +132,9 @@ export class FollowerStore<D extends DocumentMap> implements Documents<D> {
       if (changes.length > 0) {
         const error = await this.write(name, changes);
         if (error !== null) {
-          await this.reload(name);
+          // `closed`: the account is changing and every tab is about to reload.
+          if (error.code === 'closed') this.closed = error;
+          else await this.reload(name);
           return { ok: false, error };
         }
       }
@@ -263,7 +270,7 @@ export class FollowerStore<D extends DocumentMap> implements Documents<D> {
         this.statesValue.set({ ...this.statesValue.get(), [m.name]: m.value });
         return;
       case 'reload':
-        this.options.onReload?.();
+        if (m.except !== self) this.options.onReload?.();
         return;
     }
   }

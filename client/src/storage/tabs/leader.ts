@@ -23,7 +23,10 @@ import { ToLeader, type TabMessage } from './protocol';
 /** How many answered write ids are remembered (a retry comes right after a failover). */
 const REMEMBERED_WRITES = 4096;
 
-export type CallHandlers = Readonly<Record<string, (arg: unknown) => Promise<unknown>>>;
+/** Named operations: `from` is the asking tab. */
+export type CallHandlers = Readonly<
+  Record<string, (arg: unknown, from: string) => Promise<unknown>>
+>;
 
 export interface LeaderHubOptions<D extends DocumentMap> {
   readonly channel: TabChannel;
@@ -67,10 +70,19 @@ export class LeaderHub<D extends DocumentMap> {
     this.post({ t: 'state', leader: this.options.self, name, value });
   }
 
-  /** The account changed under every tab: refuse further writes and have every tab reload. */
-  reloadAll(): void {
+  /** The account is changing: refuse further writes, and answer no more hellos. */
+  closeWrites(): void {
     this.closing = true;
-    this.post({ t: 'reload', leader: this.options.self });
+  }
+
+  /** The account changed under every tab: refuse further writes and have every tab (but `except`) reload. */
+  reloadAll(except?: string): void {
+    this.closing = true;
+    this.post({
+      t: 'reload',
+      leader: this.options.self,
+      ...(except === undefined ? {} : { except }),
+    });
   }
 
   close(): void {
@@ -94,7 +106,8 @@ export class LeaderHub<D extends DocumentMap> {
     const m = parsed.output;
     switch (m.t) {
       case 'hello':
-        this.welcome(m.from);
+        // A tab reloading for a new account waits for the leader that opens it.
+        if (!this.closing) this.welcome(m.from);
         return;
       case 'write':
         void this.apply(m.doc, m.changes, m.id).then((error) =>
@@ -107,7 +120,7 @@ export class LeaderHub<D extends DocumentMap> {
         );
         return;
       case 'call':
-        void this.run(m.name, m.arg).then((value) =>
+        void this.run(m.name, m.arg, m.from).then((value) =>
           this.post({ t: 'answer', to: m.from, id: m.id, value }),
         );
         return;
@@ -165,8 +178,8 @@ export class LeaderHub<D extends DocumentMap> {
   }
 
   /** Runs a named operation (a follower's call, or this tab's own replayed after it took the lead). */
-  async run(name: string, arg: unknown): Promise<unknown> {
+  async run(name: string, arg: unknown, from = this.options.self): Promise<unknown> {
     const handler = this.options.calls?.[name];
-    return handler === undefined ? undefined : handler(arg);
+    return handler === undefined ? undefined : handler(arg, from);
   }
 }

@@ -18,7 +18,8 @@
  *   leader  {leader}                            a new leader is ready: say hello again, send pending writes again
  *   changes {leader, doc, changes[]}            changes made durable (any tab's write, or a record from sync)
  *   state   {leader, name, value}               a published value changed (the sync status)
- *   reload  {leader}                            the account changed (adopted, wiped): every tab reloads
+ *   reload  {leader, except?}                   the account changed (adopted, wiped): every tab reloads
+ *                                               (but `except`, the tab that asked: it reloads when its user has read why)
  *
  * Writes are idempotent twice over: a write id answered before is answered
  * again without applying anything, and a change already in the document
@@ -78,7 +79,7 @@ export const State = v.object({
   name: v.string(),
   value: v.unknown(),
 });
-export const Reload = v.object({ t: v.literal('reload'), leader: tab });
+export const Reload = v.object({ t: v.literal('reload'), leader: tab, except: v.optional(tab) });
 
 /** What the leader hears. */
 export const ToLeader = v.variant('t', [Hello, Write, Call]);

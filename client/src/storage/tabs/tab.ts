@@ -54,7 +54,7 @@ export class Tab<D extends DocumentMap> {
   private hubValue: LeaderHub<D> | undefined;
   private readonly leading: Promise<void>;
 
-  private constructor(private readonly options: TabOptions<D>) {
+  constructor(private readonly options: TabOptions<D>) {
     this.follower = new FollowerStore<D>({
       channel: options.channel,
       self: options.self,
@@ -65,14 +65,12 @@ export class Tab<D extends DocumentMap> {
     this.leading = options.lock.acquire().then(() => this.takeOver());
   }
 
-  /** Opens a tab: resolves once it can be read (welcomed by a leader, or leading). */
-  static async open<D extends DocumentMap>(options: TabOptions<D>): Promise<Tab<D>> {
-    const tab = new Tab(options);
-    const welcomed = tab.follower.open().then(() => {
-      if (tab.roleValue.get() === 'opening') tab.roleValue.set('follower');
+  /** Resolves once the tab can be read (welcomed by a leader, or leading); rejects if taking the lead failed. */
+  async open(): Promise<void> {
+    const welcomed = this.follower.open().then(() => {
+      if (this.roleValue.get() === 'opening') this.roleValue.set('follower');
     });
-    await Promise.race([welcomed, tab.leading]);
-    return tab;
+    await Promise.race([welcomed, this.leading]);
   }
 
   get role(): ReadonlyObservable<TabRole> {

@@ -168,7 +168,7 @@ class World {
     const channel = this.broadcast.channel();
     const lock = this.locks.lock();
     let storage: TabStorage | undefined;
-    const tab = await Tab.open<Docs>({
+    const tab = new Tab<Docs>({
       channel,
       lock,
       self: name,
@@ -189,6 +189,7 @@ class World {
         };
       },
     });
+    await tab.open();
     return {
       name,
       tab,
@@ -433,6 +434,22 @@ describe('tabs: one leads, the others write through it', () => {
     const refused = await put(b, 'late');
     expect(refused.ok).toBe(false);
     expect(items(b)).toEqual({});
+  });
+
+  it('a reload spares the tab that asked for it, and a closing leader welcomes no one', async () => {
+    const w = new World();
+    const a = await w.open('a');
+    await w.open('b');
+    await w.open('c');
+    a.tab.hub!.reloadAll('b');
+    await until('c reloads', () => w.reloads.includes('c'));
+    await settle(10);
+    expect(w.reloads).toEqual(['c']);
+    // A tab opened now (a reloaded one) waits for the leader of the new account.
+    let opened = false;
+    void w.open('d').then(() => (opened = true));
+    await settle(30);
+    expect(opened).toBe(false);
   });
 
   it('ignores messages that do not parse', async () => {
