@@ -309,15 +309,18 @@ describe('tabs: one leads, the others write through it', () => {
     // The log's first write also writes the initial state: get that out of the way.
     await put(a, 'before', 1);
     const gate = a.storage()!.hold('after');
-    const writing = put(b, 'in-flight', 7);
+    // c writes; b waited for the lock first, so b leads next and c must resend.
+    const writing = put(c, 'in-flight', 7);
     await gate.reached;
     const appendsBefore = (await w.logged()).length;
+    // Every tab has heard the write by now: only a resend can bring it to the next leader.
+    await settle(10);
     a.kill();
     const done = await writing;
     expect(done.ok).toBe(true);
     // b or c leads now; the write is there once, in the log and in both tabs.
     const leader = [b, c].find((t) => t.tab.role.get() === 'leader')!;
-    expect(leader).toBeDefined();
+    expect(leader).toBe(b);
     expect(leader.storage()!.appends).toBe(0);
     const logged = await w.logged();
     expect(logged.length).toBe(appendsBefore);
@@ -338,6 +341,8 @@ describe('tabs: one leads, the others write through it', () => {
     const gate = a.storage()!.hold('before');
     const writing = put(c, 'lost-leader', 9);
     await gate.reached;
+    // Every tab has heard the write by now: only a resend can bring it to the next leader.
+    await settle(10);
     a.kill();
     gate.release();
     expect((await writing).ok).toBe(true);
@@ -358,6 +363,8 @@ describe('tabs: one leads, the others write through it', () => {
     const gate = a.storage()!.hold('after');
     const writing = put(b, 'mine', 4);
     await gate.reached;
+    // Every tab has heard the write by now: only a resend can bring it to the next leader.
+    await settle(10);
     a.kill();
     expect((await writing).ok).toBe(true);
     expect(b.tab.role.get()).toBe('leader');
