@@ -41,6 +41,8 @@ export const BROWSER_GLOBALS = [
   'fetch',
   'WebSocket',
   'Worker',
+  'SharedWorker',
+  'BroadcastChannel',
 ];
 
 /** Where browser I/O may live: the composition root and the storage adapters. */

@@ -185,6 +185,11 @@ describe('the floor plan: each rule fires on a violation', () => {
       'export const ua = navigator.userAgent;',
     ],
     [
+      'the tab protocol opens a BroadcastChannel',
+      'client/src/storage/tabs/probe.ts',
+      "export const c = new BroadcastChannel('x');",
+    ],
+    [
       'the domain opens IndexedDB',
       'client/src/domain/probe.ts',
       "export const d = indexedDB.open('x');",

@@ -11,7 +11,7 @@
  */
 import { ok, sha256, toHex, type KeyPair } from '@cairn/shared';
 import { WebSocket, type RawData } from 'ws';
-import { Controller, type AppDocs, type AppStore } from '../../client/src/app/controller';
+import { Controller, type AppDocs, type AppDocumentStore } from '../../client/src/app/controller';
 import { DOC_NAMES, initialDocument } from '../../client/src/domain';
 import { DocumentStore, type CompactionPolicy } from '../../client/src/storage/document-store';
 import { MemoryFiles, MemoryLogStorage } from '../../client/src/storage/memory-log-storage';
@@ -80,7 +80,7 @@ export class HarnessDevice {
     readonly options: HarnessOptions,
     readonly files: MemoryFiles,
     readonly syncStore: MemorySyncStore,
-    readonly store: AppStore,
+    readonly store: AppDocumentStore,
     /** The app's own actions (createHabit, checkIn…), as the UI calls them. */
     readonly app: Controller,
     readonly replica: Replica,
@@ -102,7 +102,7 @@ export class HarnessDevice {
       store: syncStore,
       logs: storage,
       onProblem: (p) => problems.push(p),
-      documents: (sink): AppStore =>
+      documents: (sink): AppDocumentStore =>
         new DocumentStore<AppDocs>({
           storage,
           kMaster: options.kMaster,

@@ -33,7 +33,7 @@ import type {
 import type { DevicesControls, PairingControls, RecoveryControls } from './features';
 import type { ShellControls } from './shell';
 
-export type { AppDocs, AppStore } from './store';
+export type { AppDocs, AppDocumentStore, AppStore } from './store';
 export type { DeviceTag } from './commands';
 export { sha256Hex } from './queries';
 

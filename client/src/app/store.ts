@@ -2,10 +2,14 @@
 import type * as A from '@automerge/automerge';
 import { initialDocument, type DocName, type DocTypes } from '../domain';
 import { DocumentStore, type BackgroundError, type LogStorage, type RecordSink } from '../storage';
+import type { Documents } from '../storage/tabs';
 
 /** The store's documents, as a mapped type (the store wants an index-signature-compatible map). */
 export type AppDocs = { [K in DocName]: DocTypes[K] };
-export type AppStore = DocumentStore<AppDocs>;
+/** The documents as the app reads and writes them, in a leading or a following tab. */
+export type AppStore = Documents<AppDocs>;
+/** The documents over the logs (the leading tab's, a harness device's). */
+export type AppDocumentStore = DocumentStore<AppDocs>;
 
 function documents(): { [K in DocName]: () => A.Doc<DocTypes[K]> } {
   return {
@@ -23,7 +27,7 @@ export function createStore(
   onBackgroundError?: (error: BackgroundError<DocName>) => void,
   /** Receives every sealed record appended (the sync layer's outbox). */
   sink?: RecordSink<DocName>,
-): AppStore {
+): AppDocumentStore {
   return new DocumentStore<AppDocs>({
     storage,
     kMaster,

@@ -10,6 +10,7 @@ import type { ShellControls } from '../app/shell';
 import type { NavigatorLike } from '../device/label';
 import { Observable, type ReadonlyObservable } from '../lib/observable';
 import type { SocketFactory } from '../lib/platform';
+import { browserTabs, type BrowserTabs } from './tabs';
 
 /** The browser's WebSocket. */
 export const browserSocket: SocketFactory = (url, handlers) => {
@@ -48,6 +49,8 @@ export interface BrowserPage {
   readonly connect: SocketFactory;
   readonly fetch: typeof fetch;
   readonly shell: ShellControls;
+  /** The other tabs of this profile: the channel to them, the leader lock, this tab's id. */
+  readonly tabs: BrowserTabs;
 }
 
 function networkObservable(): ReadonlyObservable<boolean> {
@@ -122,5 +125,6 @@ export function browserPage(): BrowserPage {
     connect: browserSocket,
     fetch: (input, init) => fetch(input, init),
     shell: browserShell(),
+    tabs: browserTabs(),
   };
 }

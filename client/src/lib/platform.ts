@@ -22,3 +22,25 @@ export interface SocketHandle {
 }
 
 export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketHandle;
+
+/**
+ * Every open tab of this origin, as one channel (the browser's
+ * `BroadcastChannel`, boot/tabs.ts): a message posted is heard by every
+ * other member, in the order one member posted them, never by its sender.
+ * Messages are structured-cloned: plain objects, strings, numbers, arrays
+ * and `Uint8Array`s arrive as they left.
+ */
+export interface TabChannel {
+  post(message: unknown): void;
+  listen(listener: (message: unknown) => void): () => void;
+  close(): void;
+}
+
+/**
+ * The lock one tab holds while it leads (the browser's Web Locks,
+ * boot/tabs.ts). `acquire` resolves once this tab holds it; it is held until
+ * the page goes away, when the browser hands it to the next tab waiting.
+ */
+export interface LeaderLock {
+  acquire(): Promise<void>;
+}
