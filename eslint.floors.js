@@ -62,7 +62,8 @@ export const KNOWN_VIOLATIONS = [];
 
 // Flat config REPLACES a rule's options when two objects match one file (it does
 // not merge them), so each folder gets exactly one no-restricted-imports entry,
-// built from the bans that apply to it.
+// built from the bans that apply to it. Tests live in each workspace's test/
+// folder, so a test file under src/ fails these bans (it imports vitest).
 const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
 const notInProduct = [
   { name: 'vitest', message: 'tests live beside the product, not in it' },
@@ -208,29 +209,24 @@ export default [
   },
   {
     files: ['{relay,shared}/src/**/*.ts'],
-    ignores: TESTS,
     rules: { [IMPORTS]: restricted(notInProduct) },
   },
   {
     files: ['client/src/**/*.{ts,tsx}'],
-    ignores: TESTS,
     rules: { [IMPORTS]: restricted([...notInProduct, ...noReact]) },
   },
   {
     files: ['client/src/{domain,lib}/**/*.ts'],
-    ignores: TESTS,
     rules: { [IMPORTS]: restricted([...notInProduct, ...noReact, ...noSharedRoot]) },
   },
   {
     files: ['client/src/ui/**/*.{ts,tsx}'],
-    ignores: TESTS,
     rules: {
       [IMPORTS]: restricted(notInProduct, ['@cairn/shared', '@cairn/shared/*']),
     },
   },
   {
     files: ['client/src/boot/**/*.{ts,tsx}'],
-    ignores: TESTS,
     rules: { [IMPORTS]: restricted(notInProduct) },
   },
   ...KNOWN_VIOLATIONS.map(({ file, rules }) => ({

@@ -21,7 +21,7 @@ import { startPostgres, type PostgresCluster } from '../test/support/postgres.js
 import { goTo, onboard, openApp } from './support/app.js';
 import { launchDevice, type Device } from './support/device.js';
 import { joinHarness } from './support/harness.js';
-import { startServer, type Server } from './support/server.js';
+import { startAppServer, type RelayChild } from '../testkit/src/relay.js';
 
 await ready();
 
@@ -31,14 +31,14 @@ const PER_TAB = 12;
 const CLOSE_LEADER_AFTER = 5;
 
 let pg: PostgresCluster;
-let server: Server;
+let server: RelayChild;
 let store: RelayStore;
 let device: Device | undefined;
 let harness: HarnessDevice | undefined;
 
 beforeAll(async () => {
   pg = await startPostgres();
-  server = await startServer({ DATABASE_URL: pg.url });
+  server = await startAppServer({ DATABASE_URL: pg.url });
   store = await openPostgresStore(pg.url, { max: 2 });
 });
 

@@ -9,13 +9,13 @@
 import * as A from '@automerge/automerge';
 import { fromHex, ready } from '@cairn/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LeaderLock, TabChannel } from '../../lib/platform';
-import { DocumentStore, logFileName } from '../document-store';
-import type { LogStorage, StorageResult } from '../log-storage';
-import { MemoryFiles, MemoryLogStorage } from '../memory-log-storage';
-import { DocumentCipher, openLog } from '../sealed-log';
-import { applyWrite } from './documents';
-import { Tab } from './tab';
+import type { LeaderLock, TabChannel } from '../../../src/lib/platform';
+import { DocumentStore, logFileName } from '../../../src/storage/document-store';
+import type { LogStorage, StorageResult } from '../../../src/storage/log-storage';
+import { MemoryFiles, MemoryLogStorage } from '../../../src/storage/memory-log-storage';
+import { DocumentCipher, openLog } from '../../../src/storage/sealed-log';
+import { applyWrite } from '../../../src/storage/tabs/documents';
+import { Tab } from '../../../src/storage/tabs/tab';
 
 const K_MASTER = fromHex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 
