@@ -17,7 +17,6 @@ export {
   type StorageUsage,
 } from './log-storage';
 export { MemoryFiles, MemoryLogStorage, SimulatedCrash } from './memory-log-storage';
-export { runLogStorageContract, type ContractSubject } from './log-storage-contract';
 export {
   DEFAULT_LOG_DIRECTORY,
   OpfsLogStorage,
