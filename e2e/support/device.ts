@@ -35,6 +35,8 @@ export interface Device {
 export interface DeviceOptions {
   viewport?: { width: number; height: number };
   timezoneId?: string;
+  /** More Chromium switches (a host-resolver rule, a certificate to trust). */
+  args?: readonly string[];
 }
 
 export async function launchDevice(options: DeviceOptions = {}): Promise<Device> {
@@ -42,7 +44,7 @@ export async function launchDevice(options: DeviceOptions = {}): Promise<Device>
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args,
+    args: [...args, ...(options.args ?? [])],
     viewport: options.viewport ?? { width: 390, height: 844 },
     deviceScaleFactor: 1,
     timezoneId: options.timezoneId ?? 'Europe/Paris',

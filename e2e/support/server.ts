@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +13,10 @@ import { join, resolve } from 'node:path';
 const repoRoot = resolve(import.meta.dirname, '../..');
 
 export interface Server {
-  /** Base URL the browser opens, on `localhost` (a secure context: OPFS, service workers). */
+  /**
+   * Base URL the browser opens, on `localhost` (a secure context: OPFS, service workers);
+   * `https://` when started with a certificate.
+   */
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
@@ -33,15 +37,34 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(port: number, child: ChildProcess, log: () => string): Promise<void> {
+/** GET /healthz over HTTPS, trusting `ca` (the test's own certificate). */
+function httpsHealthy(port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    httpsGet({ host: '127.0.0.1', port, path: '/healthz', servername: 'localhost', ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on('error', () => resolve(false));
+  });
+}
+
+async function waitForHealth(
+  port: number,
+  child: ChildProcess,
+  log: () => string,
+  ca: string | undefined,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`server exited with ${child.exitCode} before it was ready:\n${log()}`);
     }
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok) return;
+      if (ca !== undefined) {
+        if (await httpsHealthy(port, ca)) return;
+      } else {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        if (res.ok) return;
+      }
     } catch {
       // Not listening yet: poll again.
     }
@@ -50,7 +73,18 @@ async function waitForHealth(port: number, child: ChildProcess, log: () => strin
   throw new Error(`server did not answer /healthz within 60 s:\n${log()}`);
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<Server> {
+export interface ServerOptions {
+  /**
+   * Serve HTTPS with this certificate (test/support/certificate.ts), through the
+   * relay's own RELAY_TLS_CERT and RELAY_TLS_KEY; the URL is then https://localhost.
+   */
+  tls?: { certPath: string; keyPath: string; cert: string };
+}
+
+export async function startServer(
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<Server> {
   const main = join(repoRoot, 'relay/dist/main.js');
   if (!existsSync(main) || !existsSync(join(repoRoot, 'client/dist/index.html'))) {
     throw new Error('the build is missing: run `npm run build` before the e2e suite');
@@ -65,6 +99,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     HOST: '127.0.0.1',
     RELAY_DATA_DIR: join(dataDir, 'relay'),
     LOG_LEVEL: 'warn',
+    ...(options.tls === undefined
+      ? {}
+      : { RELAY_TLS_CERT: options.tls.certPath, RELAY_TLS_KEY: options.tls.keyPath }),
     ...env,
   };
   if (env['DATABASE_URL'] === undefined) delete childEnv['DATABASE_URL'];
@@ -89,14 +126,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     return stopping;
   };
   try {
-    await waitForHealth(port, child, output);
+    await waitForHealth(port, child, output, options.tls?.cert);
   } catch (err) {
     child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   return {
-    url: `http://localhost:${port}/`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://localhost:${port}/`,
     port,
     dataDir,
     output,
