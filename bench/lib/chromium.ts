@@ -31,7 +31,7 @@ import { startRelay, type RelayRun } from './relay.js';
 const APP_DIST = join(repoRoot, 'client/dist');
 const PAGE_DIST = join(repoRoot, 'bench/browser/dist');
 const PAGE_TIMEOUT_MS = 600_000;
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
