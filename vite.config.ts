@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { serwist } from '@serwist/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precompress } from './scripts/precompress';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -22,6 +23,8 @@ export default defineConfig({
       rollupFormat: 'es',
       mode: 'production',
     }),
+    // Last: the .br and .gz copies of everything above, sw.js included (relay/src/static-files.ts).
+    precompress(here('./client/dist')),
   ],
   resolve: {
     alias: [

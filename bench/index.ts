@@ -1,5 +1,6 @@
 /** Every benchmark, in the order `npm run bench` runs them. */
 import { fanout } from './fanout.js';
+import { firstLoad } from './first-load.js';
 import { bootstrap } from './bootstrap.js';
 import { coldStart } from './cold-start.js';
 import { idleSockets } from './idle-sockets.js';
@@ -22,4 +23,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   writePath,
   coldStart,
   bootstrap,
+  firstLoad,
 ];

@@ -22,6 +22,8 @@ export interface Device {
 export interface DeviceOptions {
   viewport?: { width: number; height: number };
   timezoneId?: string;
+  /** More Chromium switches (a host-resolver rule, a certificate to trust). */
+  args?: readonly string[];
 }
 
 export async function launchDevice(options: DeviceOptions = {}): Promise<Device> {
@@ -34,6 +36,7 @@ export async function launchDevice(options: DeviceOptions = {}): Promise<Device>
       serviceWorkers: 'allow',
     },
     'cairn-device',
+    options.args,
   );
   const { context } = browser;
   const violations: string[] = [];

@@ -13,11 +13,8 @@
  *
  * It also serves the built PWA from `staticDir` on the same origin.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { CLOSE_CODES, ready } from '@cairn/shared';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAccounts } from './accounts/routes.js';
@@ -46,6 +43,8 @@ import type { PushItem } from './sync/port.js';
 import { registerWebSocket } from './sync/routes.js';
 import { QueuedBytes } from './sync/session.js';
 import type { TokenBucket } from './sync/token-bucket.js';
+import { registerStaticFiles } from './http/static-files.js';
+import type { TlsFiles } from './tls.js';
 
 export interface RelayOptions {
   /** A store to use (and not close); otherwise one is opened from `database`. */
@@ -63,6 +62,8 @@ export interface RelayOptions {
   limits?: Partial<RelayLimitsConfig>;
   /** `GET /metrics` on this app, for `Authorization: Bearer <token>` only; absent: not served here. */
   metricsToken?: string;
+  /** Serve HTTPS (and WSS) with this certificate and key (tls.ts); absent: plain HTTP. */
+  https?: TlsFiles;
   /** Extra `connect-src` sources of the served app's CSP (other relays it may sync with). */
   connectSrc?: readonly string[];
   /** Fault injection for tests: runs at the start of every frame, both sockets. */
@@ -97,6 +98,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   const app = Fastify({
     logger: loggerOptions(options.logger),
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
+    ...(options.https === undefined ? {} : { https: options.https }),
   });
   const fanOut = new FanOut(hub, store, metrics, app.log);
   const committer = new Committer(store, metrics, {
@@ -166,15 +168,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     sockets,
   );
 
-  const staticDir = options.staticDir;
-  if (staticDir !== undefined && existsSync(join(staticDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: staticDir });
-    // Client-side routes load the app shell.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/v1/')) return reply.sendFile('index.html');
-      return reply.code(404).send({ type: 'error', code: 'not-found', message: 'no such route' });
-    });
-  }
+  await registerStaticFiles(app, options.staticDir);
 
   app.addHook('preClose', async () => {
     for (const peer of hub.all())

@@ -11,6 +11,7 @@
  *   RELAY_METRICS_TOKEN (unset)           /metrics here, for that bearer token only
  *   RELAY_METRICS_PORT, _HOST (127.0.0.1) /metrics on a separate operator address
  *   RELAY_CONNECT_SRC (unset)             other relays the served app may sync with (CSP)
+ *   RELAY_TLS_CERT, RELAY_TLS_KEY (unset) serve HTTPS with this PEM certificate and key (tls.ts)
  *   RELAY_*                               limits (see config.ts)
  */
 import { resolve } from 'node:path';
@@ -18,6 +19,7 @@ import { parseTrustProxy } from './http/addresses.js';
 import { buildRelay } from './app.js';
 import { limitsFromEnv } from './config.js';
 import { startMetricsServer } from './ops/metrics-server.js';
+import { tlsFromEnv } from './tls.js';
 
 const env = process.env;
 const root = resolve(import.meta.dirname, '../..');
@@ -27,6 +29,12 @@ const databaseUrl = env['DATABASE_URL'];
 const metricsToken = env['RELAY_METRICS_TOKEN'];
 const metricsPort = env['RELAY_METRICS_PORT'];
 const connectSrc = (env['RELAY_CONNECT_SRC'] ?? '').split(/\s+/).filter((s) => s !== '');
+// env['RELAY_TLS_CERT'], env['RELAY_TLS_KEY']: read and checked in tls.ts.
+const tls = tlsFromEnv(env);
+if (!tls.ok) {
+  console.error(`Cairn cannot start: ${tls.error.message}`);
+  process.exit(1);
+}
 
 const app = await buildRelay({
   database:
@@ -39,6 +47,7 @@ const app = await buildRelay({
   limits: limitsFromEnv(env),
   ...(metricsToken !== undefined && metricsToken !== '' ? { metricsToken } : {}),
   connectSrc,
+  ...(tls.value === undefined ? {} : { https: tls.value }),
 });
 
 // Last line of defence: every promise of a connection is caught there (http/socket-wiring.ts);
@@ -77,7 +86,9 @@ const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 // PORT=0 picks a free port: print the one in use.
 const address = app.server.address();
 const actual = typeof address === 'object' && address !== null ? address.port : port;
-console.log(`Cairn is running at http://${shown}:${actual}/`);
+console.log(
+  `Cairn is running at ${tls.value === undefined ? 'http' : 'https'}://${shown}:${actual}/`,
+);
 if (metricsServer !== undefined) {
   console.log(
     `Metrics at http://${env['RELAY_METRICS_HOST'] ?? '127.0.0.1'}:${metricsServer.port}/metrics`,

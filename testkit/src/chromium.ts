@@ -42,12 +42,16 @@ export type ContextOptions = Omit<
 export async function launchProfile(
   options: ContextOptions = {},
   name?: string,
+  /** More switches for this launch (a host-resolver rule, a certificate to trust). */
+  extraArgs: readonly string[] = [],
 ): Promise<{ context: BrowserContext; profile: string; close(): Promise<void> }> {
   const profile = freshProfile(name);
   let context: BrowserContext;
   try {
+    const launch = chromiumLaunchOptions();
     context = await chromium.launchPersistentContext(profile.dir, {
-      ...chromiumLaunchOptions(),
+      ...launch,
+      args: [...launch.args, ...extraArgs],
       headless: true,
       ...options,
     });

@@ -59,9 +59,12 @@ export async function freePort(): Promise<number> {
 }
 
 export interface RelayChild {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` when started with a certificate) */
   readonly base: string;
-  /** `http://localhost:<port>/`: what a browser opens (a secure context: OPFS, service workers). */
+  /**
+   * `http://localhost:<port>/`: what a browser opens (a secure context: OPFS, service
+   * workers); `https://localhost:<port>/` when started with a certificate.
+   */
   readonly url: string;
   readonly port: number;
   readonly child: ChildProcess;
@@ -107,6 +110,11 @@ export interface RelayChildOptions {
   /** After a SIGTERM, SIGKILL once this has passed. Default: never. */
   killAfterMs?: number;
   startTimeoutMs?: number;
+  /**
+   * Serve HTTPS with this certificate (test/support/certificate.ts), through the
+   * relay's own RELAY_TLS_CERT and RELAY_TLS_KEY.
+   */
+  tls?: { certPath: string; keyPath: string };
 }
 
 const READY = 'Cairn is running at';
@@ -135,6 +143,9 @@ export async function startRelayChild(options: RelayChildOptions = {}): Promise<
       ? { RELAY_STATIC_DIR: `${root}.data/no-static` }
       : {}),
     ...(dataDir === undefined ? {} : { RELAY_DATA_DIR: join(dataDir, 'relay') }),
+    ...(options.tls === undefined
+      ? {}
+      : { RELAY_TLS_CERT: options.tls.certPath, RELAY_TLS_KEY: options.tls.keyPath }),
     ...options.env,
   };
   if (dataDir !== undefined && options.env?.['DATABASE_URL'] === undefined) {
@@ -162,9 +173,10 @@ export async function startRelayChild(options: RelayChildOptions = {}): Promise<
   const removeData = (): void => {
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   };
+  const scheme = options.tls === undefined ? 'http' : 'https';
   const handle: RelayChild = {
-    base: `http://127.0.0.1:${port}`,
-    url: `http://localhost:${port}/`,
+    base: `${scheme}://127.0.0.1:${port}`,
+    url: `${scheme}://localhost:${port}/`,
     port,
     child,
     dataDir,
@@ -261,11 +273,15 @@ export async function waitUntil(
 
 /**
  * The app as it ships, for the e2e suite: the built relay serving the built PWA,
- * PGlite in a temporary folder of its own; `stop()` sends SIGTERM, then SIGKILL
- * after 5 s, and removes the folder.
+ * PGlite in a temporary folder of its own, over HTTPS when given a certificate;
+ * `stop()` sends SIGTERM, then SIGKILL after 5 s, and removes the folder.
  */
-export function startAppServer(env: Record<string, string> = {}): Promise<RelayChild> {
+export function startAppServer(
+  env: Record<string, string> = {},
+  options: Pick<RelayChildOptions, 'tls'> = {},
+): Promise<RelayChild> {
   return startRelayChild({
+    ...options,
     entry: 'dist',
     env,
     tempDataDir: true,

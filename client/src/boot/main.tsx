@@ -2,19 +2,32 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Boot } from '../ui/Boot';
+import { InsecureContext } from '../ui/InsecureContext';
 import '../ui/styles.css';
 import { browserPage } from './browser';
 import { openApp } from './compose';
 import { registerServiceWorker } from './service-worker';
 
-registerServiceWorker();
-
-const page = browserPage();
 const root = document.getElementById('root');
-if (root !== null) {
+if (root !== null && !window.isSecureContext) {
+  // Plain HTTP on an address other than this computer's: no OPFS, service worker or
+  // WebCrypto. Say so, with the fix, rather than fail to open the storage.
+  const local = new URL(window.location.href);
+  local.hostname = 'localhost';
   createRoot(root).render(
     <StrictMode>
-      <Boot open={() => openApp(page)} reload={page.shell.reload} />
+      <InsecureContext address={window.location.origin} localAddress={`${local.origin}/`} />
+    </StrictMode>,
+  );
+} else if (root !== null) {
+  const page = browserPage();
+  // The service worker registers once the app is open (or has failed to), so that its
+  // precaching does not compete with the first load for the network.
+  let opening: ReturnType<typeof openApp> | undefined;
+  const open = () => (opening ??= openApp(page).finally(registerServiceWorker));
+  createRoot(root).render(
+    <StrictMode>
+      <Boot open={open} reload={page.shell.reload} />
     </StrictMode>,
   );
 }

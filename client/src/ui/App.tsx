@@ -1,18 +1,16 @@
 import { useEffect, useRef } from 'react';
 import { useModel } from './model-context';
-import { HabitsView } from './habits/HabitsView';
-import { HistoryView } from './history/HistoryView';
+import { HabitsView, HistoryView, Loaded, SettingsView } from './lazy';
 import { Onboarding } from './onboarding/Onboarding';
 import { RecoveryChangeBanner } from './recovery/RecoveryChange';
 import { RecoveryReminder } from './recovery/RecoveryReminder';
-import { SettingsView } from './settings/SettingsView';
 import { Header } from './shell/Header';
 import { Nav } from './shell/Nav';
 import { ProblemsBanner } from './shell/ProblemsBanner';
 import { useRoute, type Route } from './shell/route';
 import { TodayView } from './today/TodayView';
 
-const views: Record<Route, () => React.JSX.Element> = {
+const views: Record<Route, React.ComponentType> = {
   today: TodayView,
   habits: HabitsView,
   history: HistoryView,
@@ -55,7 +53,9 @@ export function App() {
       <RecoveryReminder />
       <RecoveryChangeBanner />
       <main id="main" ref={main} tabIndex={-1} className="app-main">
-        <View />
+        <Loaded>
+          <View />
+        </Loaded>
       </main>
       <Nav route={route} />
     </div>

@@ -2,11 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { useModel } from '../model-context';
 import { useAnnouncer } from '../common/Announcer';
 import { TimezonePicker, browserTimezone } from '../common/TimezonePicker';
-import { JoinDevice } from '../devices/JoinDevice';
 import { JoinProgress, useJoining } from '../devices/JoinEntry';
-import { RestoreFromPhrase } from '../recovery/RestoreFromPhrase';
 import { RestoreProgress } from '../recovery/RestoreProgress';
 import { useRecovery } from '../recovery/useRecovery';
+import { JoinDevice, Loaded, RestoreFromPhrase } from '../lazy';
 
 export function Onboarding() {
   const model = useModel();
@@ -31,7 +30,9 @@ export function Onboarding() {
         {recovery.view.restoring ? (
           <RestoreProgress />
         ) : (
-          <RestoreFromPhrase onCancel={() => setRestoring(false)} />
+          <Loaded>
+            <RestoreFromPhrase onCancel={() => setRestoring(false)} />
+          </Loaded>
         )}
       </main>
     );
@@ -40,7 +41,13 @@ export function Onboarding() {
   if (joined || pairing) {
     return (
       <main className="onboarding" id="main">
-        {joined ? <JoinProgress /> : <JoinDevice onCancel={() => setPairing(false)} />}
+        {joined ? (
+          <JoinProgress />
+        ) : (
+          <Loaded>
+            <JoinDevice onCancel={() => setPairing(false)} />
+          </Loaded>
+        )}
       </main>
     );
   }
