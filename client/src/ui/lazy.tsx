@@ -7,8 +7,7 @@
  * and onboarding only; the service worker precaches the rest once the app is
  * open, so every screen still opens offline after the first visit.
  */
-import { Component, lazy, Suspense, type ReactNode } from 'react';
-import { useModel } from './model-context';
+import { lazy } from 'react';
 
 export const HistoryView = lazy(() =>
   import('./history/HistoryView').then((m) => ({ default: m.HistoryView })),
@@ -26,46 +25,4 @@ export const RestoreFromPhrase = lazy(() =>
   import('./recovery/RestoreFromPhrase').then((m) => ({ default: m.RestoreFromPhrase })),
 );
 
-function NotLoaded() {
-  const shell = useModel().shell;
-  return (
-    <div className="card stack" role="alert">
-      <p>This part of Cairn could not be loaded. Check the connection, then reload.</p>
-      {shell !== undefined && (
-        <div>
-          <button type="button" className="primary" onClick={shell.reload}>
-            Reload
-          </button>
-        </div>
-      )}
-    </div>
-  );
-}
-
-/** A chunk that failed to arrive (offline before the first precache): say so, offer a reload. */
-class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError(): { failed: boolean } {
-    return { failed: true };
-  }
-  override render() {
-    return this.state.failed ? <NotLoaded /> : this.props.children;
-  }
-}
-
-/** Shows `children` once their chunk is here; a quiet line meanwhile. */
-export function Loaded(props: { children: ReactNode }) {
-  return (
-    <ChunkBoundary>
-      <Suspense
-        fallback={
-          <p className="muted" role="status">
-            Loading…
-          </p>
-        }
-      >
-        {props.children}
-      </Suspense>
-    </ChunkBoundary>
-  );
-}
+export { Loaded } from './common/Loaded';
