@@ -90,10 +90,10 @@ async function openLogs(): Promise<OpfsLogStorage> {
   throw new Error('unreachable');
 }
 
-async function open(page: BrowserPage): Promise<AppModel> {
+async function open(page: BrowserPage, automergeWasm?: Promise<Response>): Promise<AppModel> {
   // Independent of each other, so started together.
   const [, key, deviceKeys] = await Promise.all([
-    Promise.all([initAutomerge(), ready()]),
+    Promise.all([initAutomerge(automergeWasm), ready()]),
     loadOrCreateMasterKey(),
     // Its public key names this device in the clocks of its edits (domain/clock.ts).
     idbKeyVault.loadOrCreateDeviceKeys(),
@@ -325,8 +325,11 @@ const notAnswered = {
   message: 'the tab that holds the logs did not answer',
 } as const;
 
-/** Opens once, however many times it is called (React may mount twice in development). */
-export function openApp(page: BrowserPage): Promise<AppModel> {
-  opened ??= open(page);
+/**
+ * Opens once, however many times it is called (React may mount twice in development).
+ * `automergeWasm`: Automerge's WASM, when the page has started fetching it already.
+ */
+export function openApp(page: BrowserPage, automergeWasm?: Promise<Response>): Promise<AppModel> {
+  opened ??= open(page, automergeWasm);
   return opened;
 }

@@ -6,8 +6,12 @@
  * restoring from a phrase, with the word list). The first load carries Today
  * and onboarding only; the service worker precaches the rest once the app is
  * open, so every screen still opens offline after the first visit.
+ *
+ * On a first visit onboarding is shown while the app is still opening
+ * (ui/Boot.tsx); a screen shown through `Loaded` then waits for it too, so it
+ * only ever runs on the open app.
  */
-import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { Component, createContext, lazy, Suspense, use, useContext, type ReactNode } from 'react';
 import { useModel } from './model-context';
 
 export const HistoryView = lazy(() =>
@@ -53,7 +57,18 @@ class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean
   }
 }
 
-/** Shows `children` once their chunk is here; a quiet line meanwhile. */
+/** The app still opening behind a first visit's onboarding (ui/Boot.tsx); null once open. */
+const Opening = createContext<Promise<unknown> | null>(null);
+export const OpeningProvider = Opening.Provider;
+
+/** Suspends while the app is opening. */
+function WhenOpen(props: { children: ReactNode }) {
+  const opening = useContext(Opening);
+  if (opening !== null) use(opening);
+  return props.children;
+}
+
+/** Shows `children` once their chunk is here and the app is open; a quiet line meanwhile. */
 export function Loaded(props: { children: ReactNode }) {
   return (
     <ChunkBoundary>
@@ -64,7 +79,7 @@ export function Loaded(props: { children: ReactNode }) {
           </p>
         }
       >
-        {props.children}
+        <WhenOpen>{props.children}</WhenOpen>
       </Suspense>
     </ChunkBoundary>
   );
