@@ -11,8 +11,10 @@
  * (`tab.store`), one sync control, one adopt and one wipe, and a tab that
  * takes the lead later (the leader closed) switches them to its own parts.
  * Then the device, recovery, pairing and the devices list, and the
- * controller the UI sees. First paint waits on the documents only; nothing
- * here needs the network.
+ * controller the UI sees. On a returning device first paint waits on the
+ * documents only; on a first visit it waits on nothing here (main.tsx shows
+ * onboarding while this module, a chunk of its own, loads and runs). Nothing
+ * here needs the relay.
  */
 import { err, ok, ready, sha256, toHex } from '@cairn/shared';
 import * as v from 'valibot';
