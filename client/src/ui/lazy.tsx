@@ -6,6 +6,9 @@
  * restoring from a phrase, with the word list). The first load carries Today
  * and onboarding only; the service worker precaches the rest once the app is
  * open, so every screen still opens offline after the first visit.
+ *
+ * Each is shown through `Loaded` (ui/common), which also waits for the app
+ * to open behind a first visit's onboarding.
  */
 import { lazy } from 'react';
 
@@ -25,4 +28,4 @@ export const RestoreFromPhrase = lazy(() =>
   import('./recovery/RestoreFromPhrase').then((m) => ({ default: m.RestoreFromPhrase })),
 );
 
-export { Loaded } from './common/Loaded';
+export { Loaded, OpeningProvider } from './common/Loaded';

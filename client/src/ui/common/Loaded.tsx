@@ -2,8 +2,11 @@
  * A lazily loaded part of the app, shown once its chunk is here (a quiet
  * "Loading…" meanwhile), and a clear message with a reload when the chunk
  * cannot arrive (offline before the service worker's first precache).
+ * On a first visit onboarding is shown while the app is still opening
+ * (ui/Boot.tsx); a part shown through `Loaded` then waits for it too, so it
+ * only ever runs on the open app.
  */
-import { Component, Suspense, type ReactNode } from 'react';
+import { Component, createContext, Suspense, use, useContext, type ReactNode } from 'react';
 import { useModel } from '../model-context';
 
 function NotLoaded() {
@@ -33,7 +36,18 @@ class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean
   }
 }
 
-/** Shows `children` once their chunk is here; a quiet line meanwhile. */
+/** The app still opening behind a first visit's onboarding (ui/Boot.tsx); null once open. */
+const Opening = createContext<Promise<unknown> | null>(null);
+export const OpeningProvider = Opening.Provider;
+
+/** Suspends while the app is opening. */
+function WhenOpen(props: { children: ReactNode }) {
+  const opening = useContext(Opening);
+  if (opening !== null) use(opening);
+  return props.children;
+}
+
+/** Shows `children` once their chunk is here and the app is open; a quiet line meanwhile. */
 export function Loaded(props: { children: ReactNode }) {
   return (
     <ChunkBoundary>
@@ -44,7 +58,7 @@ export function Loaded(props: { children: ReactNode }) {
           </p>
         }
       >
-        {props.children}
+        <WhenOpen>{props.children}</WhenOpen>
       </Suspense>
     </ChunkBoundary>
   );
