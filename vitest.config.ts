@@ -49,7 +49,9 @@ export default defineConfig({
             'test/docs/**/*.test.ts',
           ],
           environment: 'node',
-          testTimeout: 60_000,
+          // A few files build years of history (performance, read cost); beside another
+          // worker on a loaded machine they take minutes. The timeout is for hangs only.
+          testTimeout: 300_000,
           // Starting PGlite (store contracts) takes seconds on a loaded machine.
           hookTimeout: 60_000,
         },
