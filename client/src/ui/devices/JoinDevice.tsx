@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent 
 import { useModel } from '../model-context';
 import type { JoinHandle, JoinSecret, JoinView, PairingControls } from '../../app/features';
 import type { ShellControls } from '../../app/shell';
+import { useLimit } from '../common/LimitNote';
 import { QrScanner } from './QrScanner';
 import { Sas } from './Sas';
 import './devices.css';
@@ -40,6 +41,7 @@ function JoinForm(props: { pairing: PairingControls; shell: ShellControls; onCan
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [session, setSession] = useState<JoinHandle | undefined>(undefined);
   const view = useSyncExternalStore(session?.subscribe ?? noSubscribe, session?.get ?? notStarted);
+  const labelLimit = useLimit(label, pairing.labelLimit);
 
   useEffect(() => {
     // Everything is stored: open again as a device of the account (sync bootstraps).
@@ -51,6 +53,10 @@ function JoinForm(props: { pairing: PairingControls; shell: ShellControls; onCan
       const name = label.trim();
       if (name === '') {
         setProblem('Give this device a name, such as “Phone”.');
+        return;
+      }
+      if (name.length > pairing.labelLimit) {
+        setProblem(`Shorten the name of this device to ${pairing.labelLimit} characters.`);
         return;
       }
       const joined = await pairing.join(secret, name);
@@ -107,10 +113,11 @@ function JoinForm(props: { pairing: PairingControls; shell: ShellControls; onCan
                 id="join-label"
                 value={label}
                 required
-                maxLength={pairing.labelLimit}
                 autoComplete="off"
+                {...labelLimit.field}
                 onChange={(e) => setLabel(e.target.value)}
               />
+              {labelLimit.note}
             </div>
             <div className="field">
               <label htmlFor="join-code">Pairing code</label>
