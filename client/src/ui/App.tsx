@@ -49,6 +49,7 @@ export function App() {
         Skip to content
       </a>
       <Header />
+      <Nav route={route} />
       <ProblemsBanner />
       <RecoveryReminder />
       <RecoveryChangeBanner />
@@ -57,7 +58,6 @@ export function App() {
           <View />
         </Loaded>
       </main>
-      <Nav route={route} />
     </div>
   );
 }
