@@ -26,10 +26,16 @@ const browserAlias = [
     ),
   },
 ];
+/** Fault suites that assert no timing, only that nothing acknowledged was lost. */
+const DURABILITY_FAULTS = ['test/faults/relay-kills.test.ts', 'test/faults/db-faults.test.ts'];
+
 const chromium = playwright({ launchOptions: chromiumLaunchOptions() });
 
 export default defineConfig({
   test: {
+    // Two files at once: most suites wait on sockets, browsers and child processes, so
+    // the default (one worker on two cores) leaves a core idle for most of the run.
+    maxWorkers: 2,
     projects: [
       {
         resolve: { alias },
@@ -85,7 +91,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           environment: 'node',
-          fileParallelism: false,
+          // Each file starts its own app server on port 0 and its own browsers, one
+          // fresh profile per device: two files can run side by side.
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },
@@ -97,9 +104,24 @@ export default defineConfig({
           // (npm run test:faults) runs the full counts; unset, about a tenth of them.
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
+          exclude: DURABILITY_FAULTS,
           environment: 'node',
           fileParallelism: false,
+          // Alone, after the other projects: these suites judge latency and memory.
+          sequence: { groupOrder: 1 },
           // Full scale on a loaded machine: a suite may take most of an hour.
+          testTimeout: 3_600_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          // The kill and database-stop suites judge only what was kept, never how fast:
+          // they wait on restarts most of the time, so they run beside the other projects.
+          name: 'faults-durability',
+          include: DURABILITY_FAULTS,
+          environment: 'node',
           testTimeout: 3_600_000,
           hookTimeout: 300_000,
         },

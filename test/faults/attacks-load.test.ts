@@ -141,16 +141,45 @@ describe('attacks: load', () => {
         }),
       ),
     );
+    const writer = await connectDevice(base(), L.writer);
+    const stream = toBase64(randomBytes(32));
+    const events = Math.ceil(FANOUT_BYTES / EVENT_BYTES);
+    let acked = 0;
+    /** Pushes `count` events in windows of 16 and waits until every fast reader has them all. */
+    const fanOut = async (count: number): Promise<void> => {
+      for (const l of latencies) l.length = 0;
+      const window = 16;
+      for (let n = 0; n < count; n += window) {
+        const batch = Array.from({ length: Math.min(window, count - n) }, () => {
+          const data = randomBytes(EVENT_BYTES);
+          data[0] = 1;
+          const eventId = toBase64(randomBytes(16));
+          sentAt.set(eventId, performance.now());
+          return writer.client.push(stream, eventId, toBase64(data));
+        });
+        for (const r of await Promise.all(batch)) {
+          if (!r.ok) throw new Error(`push refused: ${r.error.code} ${r.error.message}`);
+          acked += 1;
+        }
+      }
+      await waitUntil(
+        'the fast readers to receive everything',
+        () => latencies.every((l) => l.length >= count),
+        60_000,
+      );
+    };
+    // The same fan-out without a slow reader first: "fast" is judged against what this
+    // machine does right now, not against a fixed number of milliseconds.
+    await fanOut(Math.ceil(events / 4));
+    const baselineP99 = percentile(latencies.flat(), 99);
+    acked = 0;
+
     let slowGot = 0;
     const slow = await rawDevice(L.slow, () => (slowGot += 1));
     // Stop reading: the kernel buffers fill, then the relay's send buffer grows.
     slow.ws.pause();
-    const writer = await connectDevice(base(), L.writer);
-    const stream = toBase64(randomBytes(32));
-    const events = Math.ceil(FANOUT_BYTES / EVENT_BYTES);
     const rssBefore = relay?.rss() ?? 0;
     let rssPeak = rssBefore;
-    let acked = 0;
     // Where in the fan-out the relay gave up on the slow reader (events acked by then).
     let closedAfter: number | undefined;
     let polling = false;
@@ -167,26 +196,8 @@ describe('attacks: load', () => {
         .finally(() => (polling = false));
     }, 100);
     const started = performance.now();
-    const window = 16;
     try {
-      for (let n = 0; n < events; n += window) {
-        const batch = Array.from({ length: Math.min(window, events - n) }, () => {
-          const data = randomBytes(EVENT_BYTES);
-          data[0] = 1;
-          const eventId = toBase64(randomBytes(16));
-          sentAt.set(eventId, performance.now());
-          return writer.client.push(stream, eventId, toBase64(data));
-        });
-        for (const r of await Promise.all(batch)) {
-          if (!r.ok) throw new Error(`push refused: ${r.error.code} ${r.error.message}`);
-          acked += 1;
-        }
-      }
-      await waitUntil(
-        'the fast readers to receive everything',
-        () => latencies.every((l) => l.length >= events),
-        60_000,
-      );
+      await fanOut(events);
     } finally {
       clearInterval(sampler);
     }
@@ -209,6 +220,7 @@ describe('attacks: load', () => {
       slowCloses,
       p50ms: Math.round(p50),
       p99ms: Math.round(p99),
+      baselineP99ms: Math.round(baselineP99),
       closedAfterMB: Math.round(((closedAfter ?? events) * EVENT_BYTES) / 2 ** 20),
       rssBeforeMB: Math.round(rssBefore / 2 ** 20),
       rssPeakMB: Math.round(rssPeak / 2 ** 20),
@@ -222,7 +234,9 @@ describe('attacks: load', () => {
     // kernel's socket buffers hold on loopback: never after the whole fan-out.
     expect(closedAfter).toBeDefined();
     expect((closedAfter ?? events) * EVENT_BYTES).toBeLessThan(24 * 2 ** 20);
-    expect(p99).toBeLessThan(500);
+    // Others stay fast: a slow reader costs them no more than this machine's own jitter
+    // (three times the p99 without one, or half a second, whichever is more).
+    expect(p99).toBeLessThan(Math.max(500, 3 * baselineP99));
     for (const f of fast) f.ws.terminate();
     writer.ws.terminate();
   });

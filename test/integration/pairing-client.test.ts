@@ -19,7 +19,12 @@ import {
 } from '@cairn/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay as startRelayOn, type RunningRelay } from '../../testkit/src/relay.js';
-import { listDevices, revokeDevice, type RelayAccess } from '../../client/src/pairing/devices';
+import {
+  listDevices,
+  relabelDevice,
+  revokeDevice,
+  type RelayAccess,
+} from '../../client/src/pairing/devices';
 import { JoinSession } from '../../client/src/pairing/join-session';
 import { OfferSession } from '../../client/src/pairing/offer-session';
 import { nodeSocket } from '../support/harness-device';
@@ -197,8 +202,19 @@ describe('pairing from the app (Node, real relay)', () => {
       [b.pairing.id, b.pairing.label, false],
     ]);
 
+    // Each names itself and the other; both lists show the names at once.
+    expect((await relabelDevice(a, a.deviceId, 'Laptop')).ok).toBe(true);
+    expect((await relabelDevice(accessB, a.deviceId, 'Work laptop')).ok).toBe(true);
+    expect((await relabelDevice(a, b.pairing.id, 'Phone')).ok).toBe(true);
+    for (const access of [a, accessB]) {
+      const names = await listDevices(access);
+      expect(names.ok && names.value.map((d) => d.label)).toEqual(['Work laptop', 'Phone']);
+    }
+
     // Revoked: B is refused at once, A carries on.
     expect((await revokeDevice(a, b.pairing.id)).ok).toBe(true);
+    const renameRefused = await relabelDevice(accessB, b.pairing.id, 'Mine');
+    expect(!renameRefused.ok && renameRefused.error.code).toBe('revoked');
     const refused = await listDevices(accessB);
     expect(!refused.ok && refused.error.code).toBe('revoked');
     const still = await listDevices(a);

@@ -21,7 +21,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRelay, type RunningRelay } from '../../testkit/src/relay.js';
 import type { RecoveryFetch } from '../../client/src/recovery/api';
 import {
+  REMOVED,
   cancelRecoveryChange,
+  checkCanChange,
   disableRecovery,
   enableRecovery,
   readAccountRecovery,
@@ -94,6 +96,7 @@ describe('recovery flow against the real relay', () => {
   let a: HarnessDevice;
   const aId = identity(1, 'd7000001-0000-4000-8000-000000000000');
   let recoveryIdHex = '';
+  let restoredId = '';
 
   it('device A syncs, writes, and turns recovery on', async () => {
     a = await HarnessDevice.open({
@@ -165,6 +168,7 @@ describe('recovery flow against the real relay', () => {
       'device 4',
     );
 
+    restoredId = r.value.deviceId;
     const b = await HarnessDevice.open({
       relayUrl: base,
       kMaster: r.value.kMaster,
@@ -185,6 +189,38 @@ describe('recovery flow against the real relay', () => {
     await a.waitFor('B’s habit', () => a.app.habits().some((h) => h.name === 'Walk'), 60_000);
     expect((await a.app.createHabit({ ...HABIT, name: 'Stretch' })).ok).toBe(true);
     await b.waitFor('A’s habit', () => b.app.habits().some((h) => h.name === 'Stretch'), 60_000);
+  });
+
+  it('a removed device is refused before any phrase is shown, and its phrase brings it back under a new id', async () => {
+    const me = identity(4, restoredId);
+    const as = (who: { deviceId: string; signing: typeof me.signing }) => ({
+      fetch: realFetch,
+      relayUrl: base,
+      device: { accountId: ACCOUNT, deviceId: who.deviceId, signing: who.signing },
+      now: Date.now,
+    });
+    expect(await checkCanChange(as(me))).toEqual({ ok: true, value: undefined });
+    expect(await relay.app.relay.store.revokeDevice(ACCOUNT, restoredId)).toBe('revoked');
+    // The check says what the change itself would meet at the end: refused, for this reason.
+    expect(await checkCanChange(as(me))).toEqual({
+      ok: false,
+      error: { kind: 'refused', message: REMOVED },
+    });
+    const late = await enableRecovery(OTHER, { ...as(me), kMaster: K_MASTER });
+    expect(late.ok).toBe(false);
+    // A device still in the account may.
+    expect((await checkCanChange(as(aId))).ok).toBe(true);
+    // Restoring needs no standing on the relay: the same keys join again under a new id.
+    const again = restoreDeps(4);
+    const newId = 'd7000044-0000-4000-8000-000000000000';
+    const back = await restoreFromPhrase(PHRASE, {
+      ...again,
+      device: { ...again.device, deviceId: newId, label: 'Phone again' },
+    });
+    if (!back.ok) throw new Error(back.error.message);
+    expect(toHex(back.value.kMaster)).toBe(toHex(K_MASTER));
+    expect((await relay.app.relay.store.getDevice(ACCOUNT, newId))?.label).toBe('Phone again');
+    expect((await checkCanChange(as({ ...me, deviceId: newId }))).ok).toBe(true);
   });
 
   it('turning recovery off waits for a cancel; once its time passed, the phrase restores nothing', async () => {

@@ -8,7 +8,18 @@ import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 
 let ready: Promise<void> | undefined;
 
-export function initAutomerge(): Promise<void> {
-  ready ??= Automerge.isWasmInitialized() ? Promise.resolve() : Automerge.initializeWasm(wasmUrl);
+/**
+ * `fetched`: the WASM file's response when the page asked for it already, alongside
+ * the app's code (boot/main.tsx), rather than after that code has arrived.
+ */
+export function initAutomerge(fetched?: Promise<Response>): Promise<void> {
+  ready ??= Automerge.isWasmInitialized()
+    ? Promise.resolve()
+    : Automerge.initializeWasm(
+        // wasm-bindgen's init also takes a response (or its promise) and compiles it as it
+        // streams in (WebAssembly.instantiateStreaming); Automerge's type names only bytes,
+        // a Request or a URL.
+        fetched === undefined ? wasmUrl : (fetched as unknown as Promise<Uint8Array>),
+      );
   return ready;
 }

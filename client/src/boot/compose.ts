@@ -11,8 +11,10 @@
  * (`tab.store`), one sync control, one adopt and one wipe, and a tab that
  * takes the lead later (the leader closed) switches them to its own parts.
  * Then the device, recovery, pairing and the devices list, and the
- * controller the UI sees. First paint waits on the documents only; nothing
- * here needs the network.
+ * controller the UI sees. On a returning device first paint waits on the
+ * documents only; on a first visit it waits on nothing here (main.tsx shows
+ * onboarding while this module, a chunk of its own, loads and runs). Nothing
+ * here needs the relay.
  */
 import { err, ok, ready, sha256, toHex } from '@cairn/shared';
 import * as v from 'valibot';
@@ -90,10 +92,10 @@ async function openLogs(): Promise<OpfsLogStorage> {
   throw new Error('unreachable');
 }
 
-async function open(page: BrowserPage): Promise<AppModel> {
+async function open(page: BrowserPage, automergeWasm?: Promise<Response>): Promise<AppModel> {
   // Independent of each other, so started together.
   const [, key, deviceKeys] = await Promise.all([
-    Promise.all([initAutomerge(), ready()]),
+    Promise.all([initAutomerge(automergeWasm), ready()]),
     loadOrCreateMasterKey(),
     // Its public key names this device in the clocks of its edits (domain/clock.ts).
     idbKeyVault.loadOrCreateDeviceKeys(),
@@ -325,8 +327,11 @@ const notAnswered = {
   message: 'the tab that holds the logs did not answer',
 } as const;
 
-/** Opens once, however many times it is called (React may mount twice in development). */
-export function openApp(page: BrowserPage): Promise<AppModel> {
-  opened ??= open(page);
+/**
+ * Opens once, however many times it is called (React may mount twice in development).
+ * `automergeWasm`: Automerge's WASM, when the page has started fetching it already.
+ */
+export function openApp(page: BrowserPage, automergeWasm?: Promise<Response>): Promise<AppModel> {
+  opened ??= open(page, automergeWasm);
   return opened;
 }

@@ -4,7 +4,7 @@
  * device list over the device, the socket factory and fetch. Thin on
  * purpose: the features hold the logic, these bind it to this device.
  */
-import { MAX_LABEL_LENGTH, decodePairingQr, err, ok, type Result } from '@cairn/shared';
+import { decodePairingQr, err, ok, type Result } from '@cairn/shared';
 import type { Outcome, SyncControls, SyncSettingsView, SyncState } from '../app/types';
 import type { Adopt, Device, NotReady } from '../device/device';
 import { normaliseRelayUrl } from '../device/relay-address';
@@ -17,7 +17,14 @@ import type {
   OfferHandle,
   PairingControls,
 } from '../pairing/controls';
-import { failureMessage, listDevices, revokeDevice, type RelayAccess } from '../pairing/devices';
+import { checkLabel, labelProblemText } from '../device/label';
+import {
+  failureMessage,
+  listDevices,
+  relabelDevice,
+  revokeDevice,
+  type RelayAccess,
+} from '../pairing/devices';
 import { JoinSession, type LookupFetch } from '../pairing/join-session';
 import { OfferSession } from '../pairing/offer-session';
 import type { SyncEngine } from '../sync/engine/engine';
@@ -116,7 +123,6 @@ async function relayAccess(
 
 export function pairingControls(ports: PairingPorts): PairingControls {
   return {
-    labelLimit: MAX_LABEL_LENGTH,
     defaultLabel: () => ports.device.label(),
     readQr: (text) => {
       const qr = decodePairingQr(text);
@@ -164,15 +170,24 @@ export function devicesControls(ports: Pick<PairingPorts, 'device' | 'connect'>)
       const a = await access();
       if (!a.ok) return { kind: 'not-ready', why: a.error };
       const devices = await listDevices(a.value);
-      return devices.ok
-        ? { kind: 'ready', devices: devices.value }
-        : { kind: 'failed', message: failureMessage(devices.error) };
+      if (devices.ok) return { kind: 'ready', devices: devices.value };
+      if (devices.error.code === 'revoked') return { kind: 'removed' };
+      return { kind: 'failed', message: failureMessage(devices.error) };
     },
     async revoke(deviceId: string): Promise<Outcome> {
       const a = await access();
       if (!a.ok)
         return { ok: false, message: 'This device cannot reach your account’s relay now.' };
       const done = await revokeDevice(a.value, deviceId);
+      return done.ok ? { ok: true } : { ok: false, message: failureMessage(done.error) };
+    },
+    async rename(deviceId: string, typed: string): Promise<Outcome> {
+      const checked = checkLabel(typed);
+      if (!checked.ok) return { ok: false, message: labelProblemText(checked.error) };
+      const a = await access();
+      if (!a.ok)
+        return { ok: false, message: 'This device cannot reach your account’s relay now.' };
+      const done = await relabelDevice(a.value, deviceId, checked.value);
       return done.ok ? { ok: true } : { ok: false, message: failureMessage(done.error) };
     },
   };

@@ -10,6 +10,7 @@
  * device keys and the account record load on first use, off that path.
  */
 import {
+  equalBytes,
   err,
   ok,
   randomBytes,
@@ -178,7 +179,7 @@ export class Device {
   /**
    * Makes this device a device of `account` (pairing and recovery alike):
    * K_master is replaced, the logs sealed under the replaced key are removed
-   * (the new key cannot read them), the relay state (cursors, queue, known ids)
+   * (the new key cannot read them; under the same key they are kept), the relay state (cursors, queue, known ids)
    * is reset, and the account record says: sync on, this relay, this account,
    * this device id, registered. The caller stops sync first (boot/adopt.ts) and
    * reloads after, so every document opens under the new key.
@@ -186,11 +187,16 @@ export class Device {
   async adopt(account: AdoptedAccount): Promise<Result<void, AdoptFailure>> {
     const saved = await this.options.vault.saveMasterKey(account.kMaster, { replace: true });
     if (!saved.ok) return err({ step: 'key', message: saved.error.message });
-    const names = await this.options.logs.list();
-    if (!names.ok) return err({ step: 'logs', message: names.error.message });
-    for (const name of names.value) {
-      const removed = await this.options.logs.remove(name);
-      if (!removed.ok) return err({ step: 'logs', message: removed.error.message });
+    // The same key (a removed device paired again, or restored from the phrase,
+    // into its own account): the logs still open, so they stay, and what was
+    // written here meanwhile goes up with the next sync (the scan queues it).
+    if (!equalBytes(account.kMaster, this.options.kMaster)) {
+      const names = await this.options.logs.list();
+      if (!names.ok) return err({ step: 'logs', message: names.error.message });
+      for (const name of names.value) {
+        const removed = await this.options.logs.remove(name);
+        if (!removed.ok) return err({ step: 'logs', message: removed.error.message });
+      }
     }
     const reset = await this.options.accounts.resetRelayState();
     if (!reset.ok) return err({ step: 'account', message: reset.error.message });

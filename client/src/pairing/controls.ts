@@ -1,7 +1,8 @@
 /**
  * Pairing and the device list as the UI sees them (through `AppModel`):
- * offering a pairing from this device, joining another device's offer from
- * a fresh install, and the account's devices with revocation. Implemented in
+ * offering a pairing from this device, joining another device's offer (from
+ * a fresh install, or from a device that was removed from its account), and
+ * the account's devices with renaming and revocation. Implemented in
  * boot/controls.ts over the device, the sockets and fetch.
  */
 import type { DeviceInfo, PairingQr, Result } from '@cairn/shared';
@@ -37,7 +38,6 @@ export interface PairingControls {
   offer(): Promise<Result<OfferHandle, NotReady>>;
   /** The name this device suggests for itself ("Chromium on Linux"). */
   defaultLabel(): string;
-  readonly labelLimit: number;
   /** A scanned QR code, if it is a Cairn pairing code. */
   readQr(text: string): JoinSecret | undefined;
   /**
@@ -50,10 +50,18 @@ export interface PairingControls {
 export type DeviceList =
   | { kind: 'not-ready'; why: NotReady }
   | { kind: 'failed'; message: string }
+  /** The relay refuses this device: another device removed it from the account. */
+  | { kind: 'removed' }
   | { kind: 'ready'; devices: DeviceInfo[] };
 
 export interface DevicesControls {
   list(): Promise<DeviceList>;
   /** Revokes another device of the account: the relay refuses it from then on. */
   revoke(deviceId: string): Promise<Outcome>;
+  /**
+   * Renames a device of the account (this one included) on the relay, so
+   * every device's list shows it. A name the relay would refuse is refused
+   * here first, with the reason; nothing is ever shortened.
+   */
+  rename(deviceId: string, typed: string): Promise<Outcome>;
 }

@@ -39,6 +39,12 @@ export interface RecoveryControls {
   readonly view: () => RecoveryView;
   /** A fresh 12-word phrase, kept nowhere: the caller shows it and forgets it. */
   newPhrase(): string[];
+  /**
+   * Whether `enable`, `disable` and `cancelChange` can succeed now (sync on,
+   * this device known to the relay and not removed, the relay reachable),
+   * asked before the user writes down or confirms anything.
+   */
+  canChange(): Promise<Outcome>;
   /** Seals K_master under the phrase and stores the blob on the relay. */
   enable(words: readonly string[]): Promise<Outcome>;
   /** Deletes the blob from the relay (usually after the relay's delay: see `pending`). */
@@ -55,10 +61,13 @@ export interface RecoveryControls {
   /** The phrase's checksum only: instant, no network. */
   check(words: readonly string[]): RestoreOutcome;
   /**
-   * Registers this device on the phrase's account, adopts its K_master and
-   * sync settings; on success the app must reload to open the account's data.
+   * Registers this device on the phrase's account (named `label`, else its
+   * default name), adopts its K_master and sync settings; on success the app
+   * must reload to open the account's data.
    */
-  restore(words: readonly string[], relayUrl: string): Promise<RestoreOutcome>;
+  restore(words: readonly string[], relayUrl: string, label?: string): Promise<RestoreOutcome>;
+  /** The name a restored device suggests for itself ("Chromium on Linux"). */
+  defaultLabel(): string;
   /** The data is here: forget that a restore was under way. */
   finishRestore(): Promise<void>;
   /** Where a restore looks by default: the relay that served this app. */

@@ -156,6 +156,26 @@ export async function readAccountRecovery(
   );
 }
 
+/**
+ * Whether this device may store, replace or remove the account's backup now,
+ * asked before the user writes anything down: a signed status request that
+ * the relay refuses exactly as it would refuse the change (a removed device,
+ * an unknown one), or that cannot be made (offline).
+ */
+export async function checkCanChange(
+  deps: Omit<EnableDeps, 'kMaster'>,
+): Promise<Result<void, FlowFailure>> {
+  const r = await accountStatus(deps.fetch, deps.relayUrl, deps.device, deps.now());
+  if (r.ok) return ok(undefined);
+  if (r.error.kind === 'refused' && r.error.code === 'revoked') {
+    return err({ kind: 'refused', message: REMOVED });
+  }
+  return err(fromApi(r.error, 'nothing can be changed now'));
+}
+
+export const REMOVED =
+  'This device was removed from your account, so it cannot keep a recovery phrase for it. Pair it again or restore it from your phrase first (Settings → Devices).';
+
 // ── Restore ─────────────────────────────────────────────────────────────────
 
 export interface NewDeviceIdentity {

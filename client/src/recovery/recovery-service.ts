@@ -19,6 +19,7 @@ import {
   type RecoveryPendingChange,
 } from '@cairn/shared';
 import type { Adopt, Device } from '../device/device';
+import { checkLabel, labelProblemText } from '../device/label';
 import type { Outcome } from '../lib/outcome';
 import type { BackupRecord, RecoveryState, RecoveryStateStore } from '../storage/recovery-state';
 import { Observable } from '../lib/observable';
@@ -26,6 +27,7 @@ import type { RecoveryFetch } from './api';
 import type { PendingChange, RecoveryControls, RecoveryView, RestoreOutcome } from './controls';
 import {
   cancelRecoveryChange,
+  checkCanChange,
   checkTypedPhrase,
   disableRecovery,
   enableRecovery,
@@ -59,7 +61,7 @@ function failed(what: string, e: unknown): Outcome {
 
 export interface RecoveryServiceOptions {
   /** This device: its credentials and key, and its identity for a restore. */
-  device: Pick<Device, 'credentials' | 'identity' | 'kMaster'>;
+  device: Pick<Device, 'credentials' | 'identity' | 'kMaster' | 'label'>;
   state: RecoveryStateStore;
   /** The relay's recovery routes (boot/ passes fetch with `cache: 'no-store'`). */
   fetch: RecoveryFetch;
@@ -164,6 +166,22 @@ export class RecoveryService implements RecoveryControls {
         signing: who.value.signing,
       },
     };
+  }
+
+  async canChange(): Promise<Outcome> {
+    const who = await this.signer();
+    if (!who.ok) return who;
+    const can = await checkCanChange({
+      fetch: this.fetchFn,
+      relayUrl: who.relayUrl,
+      device: who.device,
+      now: this.now,
+    });
+    return can.ok ? { ok: true } : { ok: false, message: can.error.message };
+  }
+
+  defaultLabel(): string {
+    return this.options.device.label();
   }
 
   async enable(words: readonly string[]): Promise<Outcome> {
@@ -297,11 +315,21 @@ export class RecoveryService implements RecoveryControls {
     return checked.ok ? { ok: true } : { ok: false, ...checked.error };
   }
 
-  async restore(words: readonly string[], relayUrl: string): Promise<RestoreOutcome> {
+  async restore(
+    words: readonly string[],
+    relayUrl: string,
+    label?: string,
+  ): Promise<RestoreOutcome> {
     const phrase = phraseWords(words.join(' ')).join(' ');
     // A mistyped word fails here, before anything touches the network or the keys.
     const checked = checkTypedPhrase(phrase);
     if (!checked.ok) return { ok: false, ...checked.error };
+    let name: string | undefined;
+    if (label !== undefined) {
+      const named = checkLabel(label);
+      if (!named.ok) return { ok: false, kind: 'failed', message: labelProblemText(named.error) };
+      name = named.value;
+    }
     const identity = await this.options.device.identity();
     if (!identity.ok) {
       return { ok: false, kind: 'failed', message: `${capital(identity.error)}.` };
@@ -309,7 +337,11 @@ export class RecoveryService implements RecoveryControls {
     const restored = await restoreFromPhrase(phrase, {
       fetch: this.fetchFn,
       relayUrl,
-      device: { deviceId: uuidV4(randomBytes(16)), ...identity.value },
+      device: {
+        deviceId: uuidV4(randomBytes(16)),
+        ...identity.value,
+        label: name ?? identity.value.label,
+      },
     });
     if (!restored.ok)
       return { ok: false, kind: restored.error.kind, message: restored.error.message };

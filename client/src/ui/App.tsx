@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useModel } from './model-context';
 import { HabitsView, HistoryView, Loaded, SettingsView } from './lazy';
 import { Onboarding } from './onboarding/Onboarding';
+import { RemovedBanner } from './devices/RemovedBanner';
 import { RecoveryChangeBanner } from './recovery/RecoveryChange';
 import { RecoveryReminder } from './recovery/RecoveryReminder';
 import { Header } from './shell/Header';
@@ -51,6 +52,7 @@ export function App() {
       <Header />
       <Nav route={route} />
       <ProblemsBanner />
+      <RemovedBanner />
       <RecoveryReminder />
       <RecoveryChangeBanner />
       <main id="main" ref={main} tabIndex={-1} className="app-main">

@@ -6,9 +6,11 @@
  * restoring from a phrase, with the word list). The first load carries Today
  * and onboarding only; the service worker precaches the rest once the app is
  * open, so every screen still opens offline after the first visit.
+ *
+ * Each is shown through `Loaded` (ui/common), which also waits for the app
+ * to open behind a first visit's onboarding.
  */
-import { Component, lazy, Suspense, type ReactNode } from 'react';
-import { useModel } from './model-context';
+import { lazy } from 'react';
 
 export const HistoryView = lazy(() =>
   import('./history/HistoryView').then((m) => ({ default: m.HistoryView })),
@@ -26,46 +28,4 @@ export const RestoreFromPhrase = lazy(() =>
   import('./recovery/RestoreFromPhrase').then((m) => ({ default: m.RestoreFromPhrase })),
 );
 
-function NotLoaded() {
-  const shell = useModel().shell;
-  return (
-    <div className="card stack" role="alert">
-      <p>This part of Cairn could not be loaded. Check the connection, then reload.</p>
-      {shell !== undefined && (
-        <div>
-          <button type="button" className="primary" onClick={shell.reload}>
-            Reload
-          </button>
-        </div>
-      )}
-    </div>
-  );
-}
-
-/** A chunk that failed to arrive (offline before the first precache): say so, offer a reload. */
-class ChunkBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError(): { failed: boolean } {
-    return { failed: true };
-  }
-  override render() {
-    return this.state.failed ? <NotLoaded /> : this.props.children;
-  }
-}
-
-/** Shows `children` once their chunk is here; a quiet line meanwhile. */
-export function Loaded(props: { children: ReactNode }) {
-  return (
-    <ChunkBoundary>
-      <Suspense
-        fallback={
-          <p className="muted" role="status">
-            Loading…
-          </p>
-        }
-      >
-        {props.children}
-      </Suspense>
-    </ChunkBoundary>
-  );
-}
+export { Loaded, OpeningProvider } from './common/Loaded';

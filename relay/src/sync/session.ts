@@ -471,17 +471,26 @@ export class Session implements HubPeer {
       }
       case 'devices': {
         const devices = await store.listDevices(this.account);
+        // Wall-clock time (deps.now is monotonic, for rate limits).
+        const now = Date.now();
         this.send({
           type: 'devices',
           ref: m.id,
-          devices: devices.map((d) => ({
-            deviceId: d.deviceId,
-            label: d.label,
-            createdAt: d.createdAt,
-            lastSeenAt: d.lastSeenAt,
-            revokedAt: d.revokedAt,
-            current: d.deviceId === this.device,
-          })),
+          devices: devices.map((d) => {
+            // last_seen_at is written when a device connects and leaves: a device
+            // connected here for hours is seen now, not at its connect time.
+            const online =
+              d.revokedAt === null && this.deps.hub.hasDevice(this.account, d.deviceId);
+            return {
+              deviceId: d.deviceId,
+              label: d.label,
+              createdAt: d.createdAt,
+              lastSeenAt: online ? now : d.lastSeenAt,
+              revokedAt: d.revokedAt,
+              current: d.deviceId === this.device,
+              online,
+            };
+          }),
         });
         return;
       }

@@ -5,7 +5,7 @@
  * each (one process per PGlite folder). Every relay starts with accounts A
  * (device A1) and B (device B1).
  */
-import { CLOSE_CODES, PROTOCOL_VERSION, signAuth, WS_PATH } from '@cairn/shared';
+import { CLOSE_CODES, MAX_LABEL_LENGTH, PROTOCOL_VERSION, signAuth, WS_PATH } from '@cairn/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StoreConfig } from '../../src/store/index.js';
@@ -375,6 +375,24 @@ export function relaySuite(
         expect(list.ok && list.value.devices.find((d) => d.deviceId === A3.deviceId)).toMatchObject(
           { current: false, revokedAt: null, label: A3.label },
         );
+        // Connected: online, and seen now rather than at its connect time.
+        expect(list.ok && list.value.devices.find((d) => d.deviceId === A3.deviceId)?.online).toBe(
+          true,
+        );
+        // The label limit through the socket: at it and one under pass, one over is refused.
+        for (const n of [MAX_LABEL_LENGTH - 1, MAX_LABEL_LENGTH]) {
+          expect((await a1.client.relabel(A3.deviceId, 'x'.repeat(n))).ok).toBe(true);
+        }
+        const refused = nextFrame(a1.ws);
+        a1.ws.send(
+          JSON.stringify({
+            type: 'relabel',
+            id: 77,
+            deviceId: A3.deviceId,
+            label: 'x'.repeat(MAX_LABEL_LENGTH + 1),
+          }),
+        );
+        expect(await refused).toMatchObject({ type: 'error', code: 'bad-message', ref: 77 });
         expect((await a1.client.relabel(A3.deviceId, 'old phone')).ok).toBe(true);
         const notMine = await a1.client.relabel(B1.deviceId, 'mine now');
         expect(!notMine.ok && notMine.error.code).toBe('not-found');

@@ -6,6 +6,7 @@
  */
 import {
   CLOSE_CODES,
+  MAX_LABEL_LENGTH,
   PROTOCOL_VERSION,
   RelayProtocolClient,
   fromBase64,
@@ -190,6 +191,78 @@ describe('Session (socket-free)', () => {
     );
     expect(parse(d.sent[before])).toMatchObject({ type: 'error', code: 'not-authenticated' });
     expect(d.closedWith).toBeUndefined();
+    d.session.onClosed();
+  });
+
+  it('lists devices with live presence: a connected device is online and seen now', async () => {
+    const A2 = identity(300, 2);
+    const a1 = drive();
+    const as = (d: Identity) => ({
+      accountId: d.accountId,
+      deviceId: d.deviceId,
+      signingSecretKey: d.signing.secretKey,
+    });
+    expect((await a1.client.authenticate(as(A1))).ok).toBe(true);
+    const added = await a1.client.addDevice({
+      deviceId: A2.deviceId,
+      signingKey: toBase64(A2.signing.publicKey),
+      boxKey: toBase64(A2.box.publicKey),
+      label: 'Phone',
+    });
+    expect(added.ok).toBe(true);
+
+    const before = Date.now();
+    const first = await a1.client.devices();
+    if (!first.ok) throw new Error('devices refused');
+    const byId = (list: typeof first.value.devices, id: string) =>
+      list.find((d) => d.deviceId === id);
+    expect(byId(first.value.devices, A1.deviceId)).toMatchObject({ current: true, online: true });
+    expect(byId(first.value.devices, A1.deviceId)?.lastSeenAt).toBeGreaterThanOrEqual(before);
+    // Never connected: offline, never seen.
+    expect(byId(first.value.devices, A2.deviceId)).toMatchObject({
+      current: false,
+      online: false,
+      lastSeenAt: null,
+    });
+
+    const a2 = drive();
+    expect((await a2.client.authenticate(as(A2))).ok).toBe(true);
+    const second = await a1.client.devices();
+    if (!second.ok) throw new Error('devices refused');
+    expect(byId(second.value.devices, A2.deviceId)).toMatchObject({ online: true });
+    expect(byId(second.value.devices, A2.deviceId)?.lastSeenAt).toBeGreaterThanOrEqual(before);
+
+    a2.session.onClosed();
+    const third = await a1.client.devices();
+    if (!third.ok) throw new Error('devices refused');
+    expect(byId(third.value.devices, A2.deviceId)).toMatchObject({ online: false });
+    a1.session.onClosed();
+  });
+
+  it('relabels a device of the account at the label limit; one over is refused and changes nothing', async () => {
+    const d = drive();
+    expect(
+      (
+        await d.client.authenticate({
+          accountId: A1.accountId,
+          deviceId: A1.deviceId,
+          signingSecretKey: A1.signing.secretKey,
+        })
+      ).ok,
+    ).toBe(true);
+    const label = (n: number) => 'é'.repeat(n);
+    const labelOf = async () => {
+      const list = await d.client.devices();
+      if (!list.ok) throw new Error('devices refused');
+      return list.value.devices.find((x) => x.deviceId === A1.deviceId)?.label;
+    };
+    expect((await d.client.relabel(A1.deviceId, label(MAX_LABEL_LENGTH - 1))).ok).toBe(true);
+    expect(await labelOf()).toBe(label(MAX_LABEL_LENGTH - 1));
+    expect((await d.client.relabel(A1.deviceId, label(MAX_LABEL_LENGTH))).ok).toBe(true);
+    expect(await labelOf()).toBe(label(MAX_LABEL_LENGTH));
+    const over = await d.client.relabel(A1.deviceId, label(MAX_LABEL_LENGTH + 1));
+    expect(over.ok).toBe(false);
+    expect(await labelOf()).toBe(label(MAX_LABEL_LENGTH));
     d.session.onClosed();
   });
 });

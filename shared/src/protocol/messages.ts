@@ -234,6 +234,12 @@ export const DeviceInfo = v.object({
   revokedAt: v.nullable(Millis),
   /** True for the device that asked. */
   current: v.boolean(),
+  /**
+   * True while the device has a live session on the relay process that
+   * answered (its `lastSeenAt` is then the time of the answer). Optional: a
+   * relay without it only says when each device last connected or left.
+   */
+  online: v.optional(v.boolean()),
 });
 export type DeviceInfo = v.InferOutput<typeof DeviceInfo>;
 

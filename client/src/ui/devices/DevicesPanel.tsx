@@ -10,12 +10,27 @@ import type {
 } from '../../app/features';
 import { useAnnouncer } from '../common/Announcer';
 import { AddDevice } from './AddDevice';
+import { DeviceRow } from './DeviceRow';
+import { RemovedChoices } from './Removed';
+import { useRemoved } from './RemovedBanner';
 import './devices.css';
 
 type ListState = { kind: 'loading' } | DeviceList;
 
-const when = (ms: number): string =>
-  new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** How often an open list asks the relay again (other devices come and go). */
+const REFRESH_MS = 60_000;
+/** How often the "last seen" times are read again against the clock. */
+const TICK_MS = 15_000;
+
+/** The current time, moving on every `ms` while the component is shown. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
 
 function notReadyText(why: NotReady): string {
   switch (why.kind) {
@@ -29,13 +44,23 @@ function notReadyText(why: NotReady): string {
 }
 
 /**
- * Settings → Devices: every device of the account (label, this device, added,
- * last seen), revocation with a confirmation, and "Add a device".
+ * Settings → Devices: every device of the account (name, this device, live
+ * last seen, added), renaming any of them, revocation with a confirmation,
+ * and "Add a device". On a device that was removed: the ways forward instead.
  */
 export function DevicesPanel() {
   const model = useModel();
+  const removed = useRemoved();
   const { pairing, devices } = model;
   if (pairing === undefined || devices === undefined) return null;
+  if (removed) {
+    return (
+      <section className="card stack" aria-labelledby="devices-title">
+        <h2 id="devices-title">Devices</h2>
+        <RemovedChoices headingLevel={3} />
+      </section>
+    );
+  }
   return <Devices pairing={pairing} devices={devices} />;
 }
 
@@ -52,15 +77,29 @@ function Devices(props: { pairing: PairingControls; devices: DevicesControls }) 
 
   const [version, setVersion] = useState(0);
   const load = (): void => setVersion((n) => n + 1);
+  const retry = (): void => {
+    setList({ kind: 'loading' });
+    load();
+  };
 
-  // Reload when asked, and when the connection comes up: the list needs the relay.
+  const now = useNow(TICK_MS);
+
+  // Reload when asked, when the connection comes up (the list needs the relay),
+  // and every minute while shown: other devices come and go.
   useEffect(() => {
     let live = true;
-    void devices.list().then((next) => {
-      if (live) setList(next);
-    });
+    const fetchList = (): void => {
+      void devices.list().then((next) => {
+        // A failed refresh keeps the list shown; only the first load shows the failure.
+        if (live)
+          setList((prev) => (next.kind === 'failed' && prev.kind === 'ready' ? prev : next));
+      });
+    };
+    fetchList();
+    const timer = setInterval(fetchList, REFRESH_MS);
     return () => {
       live = false;
+      clearInterval(timer);
     };
   }, [devices, version, connected]);
 
@@ -112,40 +151,25 @@ function Devices(props: { pairing: PairingControls; devices: DevicesControls }) 
         <>
           <p role="alert">{list.message}</p>
           <div>
-            <button type="button" onClick={load}>
+            <button type="button" onClick={retry}>
               Try again
             </button>
           </div>
         </>
       )}
+      {list.kind === 'removed' && <RemovedChoices headingLevel={3} />}
       {list.kind === 'ready' && (
         <ul className="device-list" aria-label="Your devices">
           {list.devices.map((d) => (
-            <li key={d.deviceId} className={d.revokedAt === null ? '' : 'device-revoked'}>
-              <div>
-                <span className="device-name">{d.label}</span>
-                {d.current && <span className="device-badge">This device</span>}
-                <br />
-                <span className="muted">
-                  Added {when(d.createdAt)}
-                  {d.revokedAt !== null
-                    ? ` · Removed ${when(d.revokedAt)}`
-                    : d.lastSeenAt !== null
-                      ? ` · Last seen ${when(d.lastSeenAt)}`
-                      : ''}
-                </span>
-              </div>
-              {!d.current && d.revokedAt === null && (
-                <button
-                  type="button"
-                  className="subtle-danger"
-                  aria-label={`Remove ${d.label}`}
-                  onClick={() => setConfirming(d)}
-                >
-                  Remove…
-                </button>
-              )}
-            </li>
+            <DeviceRow
+              key={d.deviceId}
+              device={d}
+              devices={devices}
+              now={now}
+              connectedHere={connected}
+              onRemove={setConfirming}
+              onRenamed={load}
+            />
           ))}
         </ul>
       )}

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent 
 import { useModel } from '../model-context';
 import type { JoinHandle, JoinSecret, JoinView, PairingControls } from '../../app/features';
 import type { ShellControls } from '../../app/shell';
-import { useLimit } from '../common/LimitNote';
+import { LABEL_LIMIT, labelProblem } from '../../app/devices';
+import { LabelField } from './LabelField';
 import { QrScanner } from './QrScanner';
 import { Sas } from './Sas';
 import './devices.css';
@@ -11,7 +12,7 @@ const noSubscribe = (): (() => void) => () => undefined;
 const notStarted = (): JoinView | undefined => undefined;
 
 /**
- * Device B (a fresh install): scan A's QR code or type its code, name this
+ * Device B (a fresh install, or a device removed from its account): scan A's QR code or type its code, name this
  * device, then compare the digits and confirm here too: this device takes the
  * key only once both users (or the one user, on both screens) said the digits
  * match. On success the page reloads into the account and syncs.
@@ -39,9 +40,9 @@ function JoinForm(props: { pairing: PairingControls; shell: ShellControls; onCan
   const [code, setCode] = useState('');
   const [scanning, setScanning] = useState(false);
   const [problem, setProblem] = useState<string | undefined>(undefined);
+  const [tried, setTried] = useState(false);
   const [session, setSession] = useState<JoinHandle | undefined>(undefined);
   const view = useSyncExternalStore(session?.subscribe ?? noSubscribe, session?.get ?? notStarted);
-  const labelLimit = useLimit(label, pairing.labelLimit);
 
   useEffect(() => {
     // Everything is stored: open again as a device of the account (sync bootstraps).
@@ -50,15 +51,10 @@ function JoinForm(props: { pairing: PairingControls; shell: ShellControls; onCan
 
   const begin = useCallback(
     async (secret: JoinSecret) => {
+      setTried(true);
+      // A name the relay would refuse is refused here, before the other device is involved.
+      if (labelProblem(label) !== undefined) return;
       const name = label.trim();
-      if (name === '') {
-        setProblem('Give this device a name, such as “Phone”.');
-        return;
-      }
-      if (name.length > pairing.labelLimit) {
-        setProblem(`Shorten the name of this device to ${pairing.labelLimit} characters.`);
-        return;
-      }
       const joined = await pairing.join(secret, name);
       if (!joined.ok) {
         setProblem(joined.error);
@@ -107,18 +103,15 @@ function JoinForm(props: { pairing: PairingControls; shell: ShellControls; onCan
           <QrScanner camera={shell.camera} onText={scanned} onCancel={() => setScanning(false)} />
         ) : (
           <form className="stack" onSubmit={submit}>
-            <div className="field">
-              <label htmlFor="join-label">Name of this device</label>
-              <input
-                id="join-label"
-                value={label}
-                required
-                autoComplete="off"
-                {...labelLimit.field}
-                onChange={(e) => setLabel(e.target.value)}
-              />
-              {labelLimit.note}
-            </div>
+            <LabelField
+              id="join-label"
+              label="Name of this device"
+              value={label}
+              limit={LABEL_LIMIT}
+              problem={labelProblem(label)}
+              showProblem={tried}
+              onChange={setLabel}
+            />
             <div className="field">
               <label htmlFor="join-code">Pairing code</label>
               <input

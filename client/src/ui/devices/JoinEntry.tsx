@@ -1,5 +1,6 @@
 import { useSyncState } from '../model-context';
 import { syncLabel } from '../shell/SyncStatus';
+import { RemovedChoices } from './Removed';
 import './devices.css';
 
 /**
@@ -15,6 +16,14 @@ export function useJoining(): boolean {
 /** The bootstrap after pairing: newest snapshots, then events, with a progress bar. */
 export function JoinProgress() {
   const state = useSyncState();
+  if (state.kind === 'refused' && state.reason === 'revoked') {
+    // Removed before its data arrived: the same ways forward as any removed device.
+    return (
+      <section className="card stack">
+        <RemovedChoices />
+      </section>
+    );
+  }
   return (
     <section className="card stack join-progress" aria-labelledby="join-progress-title">
       <h2 id="join-progress-title">Getting your data</h2>

@@ -27,7 +27,9 @@ export function RecoverySettings() {
 function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }) {
   const { controls, view } = props;
   // 'local' is "sync off"; subscribing re-renders this when sync is turned on.
-  const syncOn = useSyncState().kind !== 'local';
+  const sync = useSyncState();
+  const syncOn = sync.kind !== 'local';
+  const removed = sync.kind === 'refused' && sync.reason === 'revoked';
   const { say, report } = useAnnouncer();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [busy, setBusy] = useState(false);
@@ -38,13 +40,34 @@ function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }
     void controls.refresh();
   }, [controls]);
 
-  function start() {
+  // Before any word is shown: whatever would make the relay refuse the phrase at
+  // the end (a removed device, no connection) is said now, not after the quiz.
+  async function start() {
     setProblem(null);
+    setBusy(true);
+    const can = await controls.canChange();
+    setBusy(false);
+    if (!can.ok) {
+      setProblem(can.message);
+      return;
+    }
     setStep({
       kind: 'show',
       words: controls.newPhrase(),
       positions: quizPositions(secureRandomInt),
     });
+  }
+
+  async function askTurnOff() {
+    setProblem(null);
+    setBusy(true);
+    const can = await controls.canChange();
+    setBusy(false);
+    if (!can.ok) {
+      setProblem(can.message);
+      return;
+    }
+    setStep({ kind: 'confirm-off' });
   }
 
   async function turnOn(words: readonly string[]) {
@@ -138,13 +161,14 @@ function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }
                 A new phrase replaces the old one, which then stops working (after a few days, so
                 that your other devices can stop it if it was not you).
               </p>
-              <button type="button" onClick={start}>
+              <button type="button" disabled={busy || removed} onClick={() => void start()}>
                 Make a new phrase
               </button>
               <button
                 type="button"
                 className="subtle-danger"
-                onClick={() => setStep({ kind: 'confirm-off' })}
+                disabled={busy || removed}
+                onClick={() => void askTurnOff()}
               >
                 Turn off…
               </button>
@@ -161,11 +185,23 @@ function RecoveryPanel(props: { controls: RecoveryControls; view: RecoveryView }
             <p className="muted">Turn on sync above first: the locked copy lives on your relay.</p>
           )}
           <div>
-            <button type="button" className="primary" disabled={!syncOn} onClick={start}>
-              Set up a recovery phrase
+            <button
+              type="button"
+              className="primary"
+              disabled={!syncOn || removed || busy}
+              onClick={() => void start()}
+            >
+              {busy ? 'Checking…' : 'Set up a recovery phrase'}
             </button>
           </div>
         </>
+      )}
+      {removed && step.kind === 'idle' && (
+        <p data-testid="recovery-removed">
+          This device was removed from your account, so it cannot set up, replace or turn off the
+          recovery phrase. Your phrase, if you have one, still restores your account: see Devices
+          above.
+        </p>
       )}
       {problem !== null && (
         <p className="error" role="alert">

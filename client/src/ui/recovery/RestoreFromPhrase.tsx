@@ -2,13 +2,15 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useModel } from '../model-context';
 import type { RecoveryControls, RestoreOutcome } from '../../app/features';
 import { RECOVERY_WORDS } from '../../app/phrases';
+import { LABEL_LIMIT, labelProblem } from '../../app/devices';
+import { LabelField } from '../devices/LabelField';
 import { PhraseInputs } from './PhraseInputs';
 import { useRecovery } from './useRecovery';
 import './recovery.css';
 
 type Failure = Extract<RestoreOutcome, { ok: false }>;
 
-/** Onboarding → "Restore from a recovery phrase". */
+/** Onboarding (or a removed device) → "Restore from a recovery phrase". */
 export function RestoreFromPhrase(props: { onCancel: () => void }) {
   const { controls } = useRecovery();
   const { shell } = useModel();
@@ -33,6 +35,9 @@ function RestoreForm(props: {
   const { controls } = props;
   const [words, setWords] = useState<string[]>(() => Array<string>(RECOVERY_WORDS).fill(''));
   const [relayUrl, setRelayUrl] = useState(controls.defaultRelayUrl);
+  // The name the other devices will list this one by (suggested, the user's to change).
+  const [label, setLabel] = useState(() => controls.defaultLabel());
+  const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
@@ -45,6 +50,8 @@ function RestoreForm(props: {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    setTried(true);
+    if (labelProblem(label) !== undefined) return;
     // The checksum first: a mistyped word never reaches the network.
     const checked = controls.check(words);
     if (!checked.ok) {
@@ -53,7 +60,7 @@ function RestoreForm(props: {
     }
     setBusy(true);
     setFailure(null);
-    const done = await controls.restore(words, relayUrl.trim());
+    const done = await controls.restore(words, relayUrl.trim(), label);
     if (done.ok) {
       // The restored key and account take effect on the next open.
       props.reload();
@@ -84,6 +91,16 @@ function RestoreForm(props: {
           setWords(next);
           setFailure(null);
         }}
+      />
+      <LabelField
+        id="restore-label"
+        label="Name of this device"
+        value={label}
+        limit={LABEL_LIMIT}
+        problem={labelProblem(label)}
+        showProblem={tried}
+        disabled={busy}
+        onChange={setLabel}
       />
       <details>
         <summary>Relay</summary>

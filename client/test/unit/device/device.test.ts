@@ -151,6 +151,28 @@ describe('adopt', () => {
     expect(c.ok && c.value.accountId).toBe(ACCOUNT);
   });
 
+  it('keeps the logs when the account brings the same key (a removed device joining again)', async () => {
+    await seedLocalState();
+    const done = await device.adopt({
+      kMaster: OLD_KEY,
+      relayUrl: RELAY,
+      accountId: ACCOUNT,
+      deviceId: DEVICE,
+    });
+    expect(done).toEqual({ ok: true, value: undefined });
+    expect(await logs.list()).toEqual({ ok: true, value: ['profile.log', 'templates.log'] });
+    // Nothing is known to the relay any more: the next sync's scan queues every logged record.
+    expect(await store.unknown(['event-2'])).toEqual({ ok: true, value: ['event-2'] });
+    const settings = await store.loadSettings();
+    expect(settings.ok && settings.value).toEqual({
+      enabled: true,
+      relayUrl: RELAY,
+      accountId: ACCOUNT,
+      deviceId: DEVICE,
+      registered: true,
+    });
+  });
+
   it('changes nothing else when the key cannot be stored', async () => {
     await seedLocalState();
     const refusing = new MemoryKeyVault(new Uint8Array(OLD_KEY), SEEDS);
