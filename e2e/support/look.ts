@@ -3,7 +3,10 @@
  * finds nothing serious or critical, and a screenshot is kept for a person to
  * open and judge, at the size and colour scheme the page is in.
  *
- * Screenshots go to test-results/screens/<name>.png (not committed).
+ * Screenshots go to test-results/screens (not committed): <name>-<scheme>.png, the
+ * whole page, and <name>-<scheme>-window.png, the window as the person sees it (a
+ * whole-page capture draws fixed and sticky parts, such as the navigation and the
+ * header, where they sit in the window, not where the page's ends are).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,10 +32,42 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${v.help}`));
 }
 
-/** Emulates the colour scheme, saves a full-page screenshot and returns axe's serious findings. */
+/**
+ * A message (toast) fading out is a moment, not a state anyone reads, and axe would
+ * measure its half-transparent text. While a screen is looked at, its messages hold
+ * still: one already fading is waited out, the others are paused and resumed after.
+ */
+async function holdMessages(page: Page, hold: boolean): Promise<void> {
+  await page.evaluate(async (hold) => {
+    const toasts = document
+      .getAnimations()
+      .filter((a) => a instanceof CSSAnimation && a.animationName === 'toast');
+    if (!hold) {
+      for (const a of toasts) if (a.playState === 'paused') a.play();
+      return;
+    }
+    const running = toasts.filter((a) => a.playState === 'running');
+    const fading = running.filter(
+      (a) => Number(a.currentTime ?? 0) >= 0.8 * Number(a.effect?.getComputedTiming().duration),
+    );
+    for (const a of running) if (!fading.includes(a)) a.pause();
+    await Promise.all(fading.map((a) => a.finished.catch(() => undefined)));
+  }, hold);
+}
+
+/**
+ * Emulates the colour scheme, saves screenshots (the whole page and the window) and
+ * returns axe's serious findings.
+ */
 export async function look(page: Page, name: string, scheme: Scheme = 'light'): Promise<string[]> {
   await page.emulateMedia({ colorScheme: scheme });
-  mkdirSync(SCREENS, { recursive: true });
-  await page.screenshot({ path: join(SCREENS, `${name}-${scheme}.png`), fullPage: true });
-  return seriousViolations(page);
+  await holdMessages(page, true);
+  try {
+    mkdirSync(SCREENS, { recursive: true });
+    await page.screenshot({ path: join(SCREENS, `${name}-${scheme}-window.png`) });
+    await page.screenshot({ path: join(SCREENS, `${name}-${scheme}.png`), fullPage: true });
+    return await seriousViolations(page);
+  } finally {
+    await holdMessages(page, false);
+  }
 }

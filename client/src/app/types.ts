@@ -142,6 +142,8 @@ export type SyncState =
   | { kind: 'local' }
   | { kind: 'synced' }
   | { kind: 'syncing'; done: number; total: number }
+  /** Reaching the relay; no attempt has failed yet (after that it reads offline). */
+  | { kind: 'connecting'; queued: number }
   | { kind: 'offline'; queued: number }
   /** The relay refused this device (revoked, quota…); `message` says what to do. */
   | { kind: 'refused'; reason: string; message: string };

@@ -36,6 +36,8 @@ export function syncStateOf(status: SyncStatus): SyncState {
   switch (status.kind) {
     case 'off':
       return { kind: 'local' };
+    case 'connecting':
+      return { kind: 'connecting', queued: status.queued };
     case 'offline':
       return { kind: 'offline', queued: status.queued };
     case 'syncing':

@@ -16,6 +16,7 @@ export const SET_SYNC = 'sync.setEnabled';
 
 const SyncStateSchema = v.variant('kind', [
   v.object({ kind: v.literal('local') }),
+  v.object({ kind: v.literal('connecting'), queued: v.number() }),
   v.object({ kind: v.literal('offline'), queued: v.number() }),
   v.object({ kind: v.literal('syncing'), done: v.number(), total: v.number() }),
   v.object({ kind: v.literal('synced') }),

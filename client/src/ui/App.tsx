@@ -50,6 +50,7 @@ export function App() {
         Skip to content
       </a>
       <Header />
+      <Nav route={route} />
       <ProblemsBanner />
       <RemovedBanner />
       <RecoveryReminder />
@@ -59,7 +60,6 @@ export function App() {
           <View />
         </Loaded>
       </main>
-      <Nav route={route} />
     </div>
   );
 }

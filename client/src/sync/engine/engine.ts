@@ -18,6 +18,9 @@
  *   While sync is off or refused the replica captures nothing: the startup
  *   scan queues what was written meanwhile.
  * - Status, derived from the replica's queue and the connection (status.ts).
+ *   "Connecting" while the first attempt is under way (after start, turning
+ *   sync on, the network coming back, or a connection that was ready ending);
+ *   once an attempt fails, the retries after it read "offline".
  */
 import { err, ok, randomBytes, uuidV4, type Result } from '@cairn/shared';
 import { Observable } from '../../lib/observable';
@@ -61,6 +64,10 @@ export class SyncEngine {
   private pushBase = 0;
   private refused: SyncStatus | undefined;
   private networkUp: boolean;
+  /** Registering or connecting now (or about to, before the first attempt). */
+  private attempting = false;
+  /** An attempt failed and none has reached the relay since (retries read offline). */
+  private failing = false;
   private generation = 0;
   private connection: RelayConnection | undefined;
   private wake: (() => void) | undefined;
@@ -139,6 +146,7 @@ export class SyncEngine {
 
   /** The network came or went (the browser's `online`/`offline` events). */
   setNetwork(up: boolean): void {
+    if (up && !this.networkUp) this.failing = false;
     this.networkUp = up;
     if (!up) this.connection?.close();
     this.wake?.();
@@ -188,6 +196,8 @@ export class SyncEngine {
     if (this.stopped) return;
     const generation = this.generation;
     this.refused = undefined;
+    this.attempting = true;
+    this.failing = false;
     this.replica.setCapturing(true);
     this.refresh();
     const previous = this.loopDone;
@@ -211,15 +221,18 @@ export class SyncEngine {
       const settings = this.settingsValue;
       if (settings === undefined || !settings.enabled) return;
       if (!this.networkUp) {
+        this.attempting = false;
         await this.sleep(undefined);
         failures = 0;
         continue;
       }
       if (!settings.registered) {
+        this.attempted(true);
         const registered = await this.register(settings);
         if (!this.live(generation)) return;
         if (registered === 'refused') return;
         if (registered !== 'done') {
+          this.attempted(false, true);
           await this.sleep(registered.retryAfterMs ?? backoffDelay(failures++));
           continue;
         }
@@ -305,17 +318,25 @@ export class SyncEngine {
       timers: this.timers,
     });
     this.connection = connection;
+    this.attempting = true;
     const stopListening = connection.changes.subscribe(() => this.refresh());
     this.pushBase = this.replica.progress.get().pushed;
     this.refresh();
     const end = await connection.ended;
     stopListening();
     if (this.connection === connection) this.connection = undefined;
-    this.refresh();
+    this.attempted(false, end.kind !== 'closed' || !end.ready);
     return end;
   }
 
   // ── status ──────────────────────────────────────────────────────────────
+
+  /** An attempt starts (`now`), or ended, failed or not (a ready connection is no failure). */
+  private attempted(now: boolean, failed = false): void {
+    this.attempting = now;
+    if (!now) this.failing = failed;
+    this.refresh();
+  }
 
   private refuse(reason: RefusalReason, message: string): void {
     this.refused = refusal(reason, message);
@@ -341,7 +362,8 @@ export class SyncEngine {
     const { queued, pushed } = this.replica.progress.get();
     const connection = this.connection;
     if (connection === undefined || !connection.ready) {
-      this.status.set({ kind: 'offline', queued });
+      const connecting = this.networkUp && this.attempting && !this.failing;
+      this.status.set({ kind: connecting ? 'connecting' : 'offline', queued });
       return;
     }
     if (connection.quotaFull) {

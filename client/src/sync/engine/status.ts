@@ -2,6 +2,9 @@
  * What the sync engine tells the UI, as one observable value:
  *
  *   off                      sync is not enabled on this device
+ *   connecting {queued}      reaching the relay, and no attempt failed since sync was
+ *                            turned on, the page opened, the network came back or the
+ *                            last connection ended after it was ready
  *   offline {queued}         not connected (no network, relay down, backing off)
  *   syncing {done, total}    connected, catching up: events pulled + pushes acked
  *   synced                   connected, nothing to pull or push
@@ -14,6 +17,7 @@ export type { RefusalReason };
 
 export type SyncStatus =
   | { readonly kind: 'off' }
+  | { readonly kind: 'connecting'; readonly queued: number }
   | { readonly kind: 'offline'; readonly queued: number }
   | { readonly kind: 'syncing'; readonly done: number; readonly total: number }
   | { readonly kind: 'synced' }
@@ -37,6 +41,8 @@ export function refusal(reason: RefusalReason, detail?: string): SyncStatus {
 export function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
+    case 'connecting':
+      return b.kind === 'connecting' && a.queued === b.queued;
     case 'offline':
       return b.kind === 'offline' && a.queued === b.queued;
     case 'syncing':

@@ -54,7 +54,7 @@ export function AnnouncerProvider(props: { children: ReactNode }) {
             key={message.seq}
             className={`toast toast-${message.tone}${message.action ? ' toast-action' : ''}`}
           >
-            {message.text}
+            <span className="toast-text">{message.text}</span>
             {message.action !== undefined && (
               <button
                 type="button"

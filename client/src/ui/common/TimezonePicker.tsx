@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import { searchZones, zoneLabel } from './timezones';
 
 function allZones(): string[] {
   const zones = Intl.supportedValuesOf('timeZone');
@@ -11,8 +12,7 @@ export function TimezonePicker(props: { value: string; onChange: (zone: string) 
   const [query, setQuery] = useState('');
   const zones = useMemo(() => allZones(), []);
   const shown = useMemo(() => {
-    const q = query.trim().toLowerCase().replace(/\s+/g, '_');
-    const hits = q === '' ? zones : zones.filter((z) => z.toLowerCase().includes(q));
+    const hits = searchZones(zones, query);
     return hits.includes(props.value) ? hits : [props.value, ...hits];
   }, [zones, query, props.value]);
   return (
@@ -23,7 +23,7 @@ export function TimezonePicker(props: { value: string; onChange: (zone: string) 
         id={`${id}-q`}
         type="search"
         value={query}
-        placeholder="e.g. Paris, New_York"
+        placeholder="e.g. Paris, New York, Kyiv"
         autoComplete="off"
         onChange={(e) => setQuery(e.target.value)}
       />
@@ -36,7 +36,7 @@ export function TimezonePicker(props: { value: string; onChange: (zone: string) 
       >
         {shown.map((z) => (
           <option key={z} value={z}>
-            {z.replace(/_/g, ' ')}
+            {zoneLabel(z)}
           </option>
         ))}
       </select>

@@ -10,7 +10,7 @@ import './devices.css';
  */
 export function useJoining(): boolean {
   const state = useSyncState();
-  return state.kind === 'syncing' || state.kind === 'offline' || state.kind === 'refused';
+  return state.kind !== 'local' && state.kind !== 'synced';
 }
 
 /** The bootstrap after pairing: newest snapshots, then events, with a progress bar. */

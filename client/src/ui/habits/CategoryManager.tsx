@@ -3,6 +3,10 @@ import { useModel } from '../model-context';
 import type { CategoryView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
 import { plural } from '../common/format';
+import { useLimit } from '../common/LimitNote';
+
+/** The longest category name. */
+export const CATEGORY_NAME_LIMIT = 60;
 
 const palette = ['#2f7d6d', '#3f6fb5', '#b5643f', '#8a5cb5', '#c4a13a', '#b5405f', '#5f7f3f'];
 
@@ -16,9 +20,11 @@ function CategoryForm(props: {
   const [name, setName] = useState(props.initial.name);
   const [color, setColor] = useState(props.initial.color);
   const [order, setOrder] = useState(props.initial.order);
+  const limit = useLimit(name, CATEGORY_NAME_LIMIT);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (!limit.ok) return;
     const saved = { ...props.initial, name: name.trim(), color, order };
     if (report(await model.saveCategory(saved), `Saved category ${saved.name}`)) props.onDone();
   }
@@ -31,9 +37,10 @@ function CategoryForm(props: {
           id={`${id}-name`}
           value={name}
           required
-          maxLength={60}
+          {...limit.field}
           onChange={(e) => setName(e.target.value)}
         />
+        {limit.note}
       </div>
       <div className="field">
         <label htmlFor={`${id}-color`}>Colour</label>
@@ -54,7 +61,7 @@ function CategoryForm(props: {
         />
       </div>
       <div className="row">
-        <button type="submit" className="primary small" disabled={name.trim() === ''}>
+        <button type="submit" className="primary small" disabled={name.trim() === '' || !limit.ok}>
           Save category
         </button>
         <button type="button" className="small" onClick={props.onDone}>

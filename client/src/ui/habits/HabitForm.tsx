@@ -1,6 +1,7 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useModel } from '../model-context';
 import type { HabitDraft, HabitKind, SchedulePick } from '../../app/types';
+import { useLimit } from '../common/LimitNote';
 import { SchedulePicker } from './SchedulePicker';
 
 const kindLabels: { kind: HabitKind; label: string }[] = [
@@ -8,6 +9,10 @@ const kindLabels: { kind: HabitKind; label: string }[] = [
   { kind: 'count', label: 'Count' },
   { kind: 'duration', label: 'Duration' },
 ];
+
+/** The longest name and notes a habit takes (longer text stays in the field, with an error). */
+export const NAME_LIMIT = 120;
+export const NOTES_LIMIT = 2000;
 
 export const emptyDraft: HabitDraft = {
   name: '',
@@ -36,10 +41,16 @@ export function HabitForm(props: {
   const set = (patch: Partial<HabitDraft>) => setDraft((d) => ({ ...d, ...patch }));
   // A schedule of a kind only a newer version reads: kept unless another is picked.
   const keepUnknown = props.initial.cron === '' && pick === initialPick;
+  const nameLimit = useLimit(draft.name, NAME_LIMIT);
+  const notesLimit = useLimit(draft.notes, NOTES_LIMIT);
+  const fits = nameLimit.ok && notesLimit.ok;
+  const nameField = useRef<HTMLInputElement>(null);
+  // Opened, the form takes the focus: what is typed next goes into the name.
+  useEffect(() => nameField.current?.focus(), []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!schedule.ok && !keepUnknown) return;
+    if ((!schedule.ok && !keepUnknown) || !fits) return;
     // Untouched, the schedule stays exactly as stored (a cron typed elsewhere as
     // "30 7 * * 1-5" reads as Weekdays, and must not become a new rule on save).
     const untouched = schedule.cron === model.readPick(initialPick).cron;
@@ -55,6 +66,9 @@ export function HabitForm(props: {
     <form
       className="card stack habit-form"
       onSubmit={(e) => void submit(e)}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') props.onCancel();
+      }}
       aria-label={props.title}
     >
       <h2>{props.title}</h2>
@@ -62,11 +76,13 @@ export function HabitForm(props: {
         <label htmlFor={`${id}-name`}>Name</label>
         <input
           id={`${id}-name`}
+          ref={nameField}
           value={draft.name}
           required
-          maxLength={120}
+          {...nameLimit.field}
           onChange={(e) => set({ name: e.target.value })}
         />
+        {nameLimit.note}
       </div>
       <div className="field">
         <label htmlFor={`${id}-cat`}>Category</label>
@@ -136,16 +152,17 @@ export function HabitForm(props: {
         <textarea
           id={`${id}-notes`}
           rows={2}
-          maxLength={2000}
           value={draft.notes}
+          {...notesLimit.field}
           onChange={(e) => set({ notes: e.target.value })}
         />
+        {notesLimit.note}
       </div>
       <div className="row">
         <button
           type="submit"
           className="primary"
-          disabled={draft.name.trim() === '' || !(schedule.ok || keepUnknown)}
+          disabled={draft.name.trim() === '' || !(schedule.ok || keepUnknown) || !fits}
         >
           Save habit
         </button>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../model-context';
 import type { HabitView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
@@ -14,9 +14,15 @@ const kindText = (h: HabitView): string =>
 export function HabitRow(props: {
   habit: HabitView;
   color: string | undefined;
+  /** The edit form of this habit just closed: its Edit button takes the focus back. */
+  focusEdit?: boolean;
   onEdit: () => void;
 }) {
   const { habit } = props;
+  const editButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (props.focusEdit === true) editButton.current?.focus();
+  }, [props.focusEdit]);
   const model = useModel();
   const { report } = useAnnouncer();
   const [confirming, setConfirming] = useState(false);
@@ -65,6 +71,7 @@ export function HabitRow(props: {
           <button
             type="button"
             className="small"
+            ref={editButton}
             onClick={props.onEdit}
             aria-label={`Edit ${habit.name}`}
           >

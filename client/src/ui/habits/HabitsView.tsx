@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useModel } from '../model-context';
 import type { HabitDraft, HabitView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
@@ -26,6 +26,17 @@ export function HabitsView() {
   const active = habits.filter((h) => !h.archived);
   const archived = habits.filter((h) => h.archived);
   const editingHabit = habits.find((h) => h.id === editing);
+  // Closed (saved or cancelled), the form hands the focus back to the button that opened
+  // it, so the keyboard stays where the user was instead of falling to the page.
+  const [refocus, setRefocus] = useState<string | 'new' | null>(null);
+  const newButton = useRef<HTMLButtonElement>(null);
+  const close = (which: string | 'new') => {
+    setEditing(null);
+    setRefocus(which);
+  };
+  useEffect(() => {
+    if (refocus === 'new') newButton.current?.focus();
+  }, [refocus]);
 
   const row = (h: HabitView) =>
     editing === h.id && editingHabit !== undefined ? (
@@ -34,10 +45,10 @@ export function HabitsView() {
           title={`Edit ${h.name}`}
           initial={toDraft(editingHabit)}
           editing
-          onCancel={() => setEditing(null)}
+          onCancel={() => close(h.id)}
           onSave={async (draft) => {
             const ok = report(await model.updateHabit(h.id, draft), `Saved ${draft.name}`);
-            if (ok) setEditing(null);
+            if (ok) close(h.id);
             return ok;
           }}
         />
@@ -47,7 +58,11 @@ export function HabitsView() {
         key={h.id}
         habit={h}
         color={h.categoryId === null ? undefined : colors.get(h.categoryId)}
-        onEdit={() => setEditing(h.id)}
+        focusEdit={refocus === h.id}
+        onEdit={() => {
+          setRefocus(null);
+          setEditing(h.id);
+        }}
       />
     );
 
@@ -56,7 +71,15 @@ export function HabitsView() {
       <div className="view-head">
         <h1>Habits</h1>
         {editing !== 'new' && (
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
+          <button
+            type="button"
+            className="primary"
+            ref={newButton}
+            onClick={() => {
+              setRefocus(null);
+              setEditing('new');
+            }}
+          >
             New habit
           </button>
         )}
@@ -65,10 +88,10 @@ export function HabitsView() {
         <HabitForm
           title="New habit"
           initial={{ ...emptyDraft, categoryId: categories[0]?.id ?? null }}
-          onCancel={() => setEditing(null)}
+          onCancel={() => close('new')}
           onSave={async (draft) => {
             const ok = report(await model.createHabit(draft), `Created ${draft.name}`);
-            if (ok) setEditing(null);
+            if (ok) close('new');
             return ok;
           }}
         />

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useModel } from '../model-context';
 import { useAnnouncer } from '../common/Announcer';
+import { PROFILE_NAME_LIMIT } from '../common/limit';
+import { useLimit } from '../common/LimitNote';
 import { TimezonePicker, browserTimezone } from '../common/TimezonePicker';
 import { JoinProgress, useJoining } from '../devices/JoinEntry';
 import { RestoreProgress } from '../recovery/RestoreProgress';
@@ -17,9 +19,11 @@ export function Onboarding() {
   // Or join an account by pairing with another device (client/src/ui/devices).
   const joined = useJoining();
   const [pairing, setPairing] = useState(false);
+  const limit = useLimit(name, PROFILE_NAME_LIMIT);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (!limit.ok) return;
     report(await model.setProfile({ name: name.trim(), timezone }));
   }
 
@@ -67,13 +71,14 @@ export function Onboarding() {
             id="onboarding-name"
             value={name}
             required
-            maxLength={80}
             autoComplete="given-name"
+            {...limit.field}
             onChange={(e) => setName(e.target.value)}
           />
+          {limit.note}
         </div>
         <TimezonePicker value={timezone} onChange={setTimezone} />
-        <button type="submit" className="primary" disabled={name.trim() === ''}>
+        <button type="submit" className="primary" disabled={name.trim() === '' || !limit.ok}>
           Start
         </button>
       </form>

@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useModel } from '../model-context';
 import type { ProfileView } from '../../app/types';
 import { useAnnouncer } from '../common/Announcer';
+import { PROFILE_NAME_LIMIT } from '../common/limit';
+import { useLimit } from '../common/LimitNote';
 import { TimezonePicker } from '../common/TimezonePicker';
 
 export function ProfileForm(props: { profile: ProfileView }) {
@@ -9,10 +11,12 @@ export function ProfileForm(props: { profile: ProfileView }) {
   const { report } = useAnnouncer();
   const [name, setName] = useState(props.profile.name);
   const [timezone, setTimezone] = useState(props.profile.timezone);
+  const limit = useLimit(name, PROFILE_NAME_LIMIT);
   const changed = name.trim() !== props.profile.name || timezone !== props.profile.timezone;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (!limit.ok) return;
     report(await model.setProfile({ name: name.trim(), timezone }), 'Profile saved');
   }
 
@@ -25,13 +29,18 @@ export function ProfileForm(props: { profile: ProfileView }) {
           id="profile-name"
           value={name}
           required
-          maxLength={80}
+          {...limit.field}
           onChange={(e) => setName(e.target.value)}
         />
+        {limit.note}
       </div>
       <TimezonePicker value={timezone} onChange={setTimezone} />
       <div>
-        <button type="submit" className="primary" disabled={!changed || name.trim() === ''}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={!changed || name.trim() === '' || !limit.ok}
+        >
           Save profile
         </button>
       </div>

@@ -19,6 +19,8 @@ export function syncLabel(state: SyncState): string {
       return state.total === 0
         ? 'Syncing…'
         : `Syncing ${number.format(state.done)} / ${number.format(state.total)}`;
+    case 'connecting':
+      return 'Connecting…';
     case 'offline':
       return `Offline · ${number.format(state.queued)} queued`;
     case 'refused':

@@ -1,4 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useLimit } from '../common/LimitNote';
+
+/** The longest note a check-in takes. */
+export const NOTE_LIMIT = 2000;
 
 export function NoteEditor(props: {
   label: string;
@@ -8,8 +12,10 @@ export function NoteEditor(props: {
 }) {
   const id = useId();
   const [text, setText] = useState(props.note);
+  const limit = useLimit(text, NOTE_LIMIT);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!limit.ok) return;
     props.onSave(text.trim());
   };
   return (
@@ -19,11 +25,12 @@ export function NoteEditor(props: {
         id={id}
         rows={2}
         value={text}
-        maxLength={2000}
+        {...limit.field}
         onChange={(e) => setText(e.target.value)}
       />
+      {limit.note}
       <div className="row">
-        <button type="submit" className="primary small">
+        <button type="submit" className="primary small" disabled={!limit.ok}>
           Save note
         </button>
         <button type="button" className="small" onClick={props.onClose}>

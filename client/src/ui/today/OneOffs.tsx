@@ -1,6 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useModel } from '../model-context';
 import { useAnnouncer } from '../common/Announcer';
+import { useLimit } from '../common/LimitNote';
+
+/** The longest one-off title. */
+export const TITLE_LIMIT = 200;
 
 /** Single dated tasks for the day: add one, tick it off, remove it. */
 export function OneOffs(props: { date: string }) {
@@ -8,11 +12,12 @@ export function OneOffs(props: { date: string }) {
   const { report } = useAnnouncer();
   const [title, setTitle] = useState('');
   const items = model.oneOffsOn(props.date);
+  const limit = useLimit(title, TITLE_LIMIT);
 
   async function add(e: FormEvent) {
     e.preventDefault();
     const text = title.trim();
-    if (text === '') return;
+    if (text === '' || !limit.ok) return;
     if (report(await model.addOneOff(text, props.date))) setTitle('');
   }
 
@@ -53,14 +58,15 @@ export function OneOffs(props: { date: string }) {
         <input
           id="oneoff-title"
           value={title}
-          maxLength={200}
           placeholder="Add a task for today"
+          {...limit.field}
           onChange={(e) => setTitle(e.target.value)}
         />
-        <button type="submit" disabled={title.trim() === ''}>
+        <button type="submit" disabled={title.trim() === '' || !limit.ok}>
           Add
         </button>
       </form>
+      {limit.note}
     </section>
   );
 }

@@ -114,6 +114,8 @@ export class FakeRelay {
   readonly sent: ServerMessage[] = [];
   /** Refuse connections (the network or the relay is down). */
   down = false;
+  /** Open connections and never answer them (a stalled relay). */
+  silent = false;
   revoked = false;
   quotaFull = false;
   /** Store the next n pushes, then drop the connection before acknowledging them. */
@@ -127,6 +129,9 @@ export class FakeRelay {
     if (this.down) {
       c.open = false;
       later(() => handlers.close(1006, ''));
+    } else if (this.silent) {
+      this.connections.add(c);
+      later(() => handlers.open());
     } else {
       this.connections.add(c);
       later(() => {
