@@ -50,10 +50,10 @@ export default defineConfig({
           ],
           environment: 'node',
           // A few files build years of history (performance, read cost); beside another
-          // worker on a loaded machine they take minutes. The timeout is for hangs only.
-          testTimeout: 300_000,
-          // Starting PGlite (store contracts) takes seconds on a loaded machine.
-          hookTimeout: 60_000,
+          // worker on a loaded machine they take minutes. The timeouts are for hangs only.
+          testTimeout: 600_000,
+          // Starting PGlite (store contracts) takes seconds, on a loaded machine a minute.
+          hookTimeout: 180_000,
         },
       },
       {
